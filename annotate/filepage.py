@@ -1,0 +1,118 @@
+"""A whole snapshotted file as one annotated listing: every line anchored, every note in the margin."""
+
+from __future__ import annotations
+
+from html import escape
+from typing import TYPE_CHECKING
+
+from annotate.attach import statement_end
+from annotate.render import Mark, cut, upstream_url
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from annotate.guide import Guide
+    from annotate.index import ObjectInfo
+
+
+def file_anchor_ids(guide: Guide, relpath: str) -> dict[str, str]:
+    """Every identifier (canonical and public paths) of the file's objects, to its line anchor."""
+    ids: dict[str, str] = {}
+    public_of: dict[str, list[str]] = {}
+    for public, target in guide.index.public.items():
+        public_of.setdefault(target, []).append(public)
+    for obj in guide.index.objects.values():
+        if obj.file != relpath or obj.kind == "module":
+            continue
+        anchor = obj.path
+        ids[obj.path] = anchor
+        for cls_path, publics in public_of.items():
+            if obj.path == cls_path or obj.path.startswith(cls_path + "."):
+                for public in publics:
+                    ids[public + obj.path[len(cls_path) :]] = anchor
+    return ids
+
+
+def render_file(guide: Guide, relpath: str, /, *, markdown: Callable[[str], str]) -> str:
+    """HTML of the whole file `relpath` with its notes; `markdown` turns note text into HTML."""
+    index = guide.index
+    lines = index.lines[relpath]
+    marks: list[Mark] = []
+    for attached in guide.notes:
+        obj = attached.obj
+        if obj.file != relpath:
+            continue
+        header_end = _header_end(guide, obj)
+        marks.append(Mark(start=obj.lineno, end=header_end, items=(("object", attached),)))
+        marks.extend(
+            Mark(start=ln.start, end=ln.end, items=(("line", attached, ln),))
+            for ln in attached.line_notes
+        )
+    anchors: dict[int, list[str]] = {}
+    for obj in index.objects.values():
+        if obj.file == relpath and obj.kind != "module":
+            anchors.setdefault(obj.lineno, []).append(obj.path)
+    rows = []
+    for seg in cut(lines, 1, len(lines), marks, id_prefix="", anchors=anchors):
+        asides = "".join(_aside(guide, item, markdown) for item in seg.items)
+        kind = " an-annotated" if seg.items else ""
+        rows.append(
+            f'<div class="an-row{kind}"><div class="an-code">{seg.code_html}</div>{asides}</div>'
+        )
+    snapshot = guide.snapshot
+    head = (
+        f'<p class="an-where"><code>{relpath}</code> · {len(lines)} lines · torch '
+        f"{escape(snapshot.version)} · "
+        f'<a class="an-upstream" href="{upstream_url(snapshot, relpath, 1, len(lines))}">upstream at '
+        f"{escape(snapshot.commit[:12] or snapshot.release)}</a></p>"
+    )
+    return (
+        f'<div class="an-file" data-an-file="{relpath}">{head}{_object_index(guide, relpath)}'
+        f'<div class="an-source an-whole">{"".join(rows)}</div></div>'
+    )
+
+
+def _header_end(guide: Guide, obj: ObjectInfo) -> int:
+    lines = guide.index.lines[obj.file]
+    for n in range(obj.lineno, obj.endlineno + 1):
+        text = lines[n - 1].lstrip()
+        if text.startswith(("def ", "async def ", "class ")) or (
+            obj.kind == "attribute" and text.startswith(obj.name)
+        ):
+            return statement_end(guide.index, obj.file, n)
+    return obj.lineno
+
+
+def _aside(guide: Guide, item: object, markdown: Callable[[str], str]) -> str:
+    kind, attached, *rest = item  # type: ignore[misc]
+    obj = attached.obj
+    if kind == "object":
+        label = f'<a class="an-line-ref" href="#{obj.path}"><code>{escape(obj.short)}</code></a>'
+        return (
+            f'<aside class="an-line-note an-object-note" data-an-note="{escape(attached.note.name)}">'
+            f"{label}{markdown(attached.note.body) if attached.note.body.strip() else ''}</aside>"
+        )
+    (line_note,) = rest
+    label = f'<a class="an-line-ref" href="#L{line_note.start}">L{line_note.start}</a>'
+    return (
+        f'<aside class="an-line-note" data-an-note-of="{escape(attached.note.name)}" '
+        f'data-an-lines="{line_note.start}-{line_note.end}">{label}{markdown(line_note.note.body)}</aside>'
+    )
+
+
+def _object_index(guide: Guide, relpath: str) -> str:
+    noted = {n.obj.path for n in guide.notes}
+    items = []
+    for obj in guide.index.objects.values():
+        if obj.file != relpath or obj.kind not in ("class", "function"):
+            continue
+        depth = obj.short.count(".")
+        mark = ' class="an-has-note"' if obj.path in noted else ""
+        items.append(
+            f'<li{mark} style="--depth:{depth}"><a href="#{obj.path}"><code>{escape(obj.short)}</code></a> '
+            f'<span class="an-lines">L{obj.lineno}</span></li>'
+        )
+    return (
+        '<details class="an-file-index"><summary>Classes and functions in this file</summary>'
+        f"<ul>{''.join(items)}</ul></details>"
+    )

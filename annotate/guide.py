@@ -1,0 +1,75 @@
+"""The pipeline in one place: snapshot, then index, then notes attached; and what rendering needs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from annotate.attach import AttachedNote, attach_notes
+from annotate.index import ObjectIndex, build_index
+from annotate.notes import read_notes
+from annotate.render import object_segments, upstream_url
+from annotate.snapshot import Snapshot, take_snapshot
+
+
+@dataclass(frozen=True, kw_only=True)
+class Guide:
+    """Everything known about the sources and their notes, ready to render."""
+
+    snapshot: Snapshot
+    index: ObjectIndex
+    notes: tuple[AttachedNote, ...]
+
+    def note_for(self, path: str, lang: str = "en") -> AttachedNote | None:
+        """The note on the object at canonical `path`, if any."""
+        return next((n for n in self.notes if n.obj.path == path and n.note.lang == lang), None)
+
+
+def load_guide(
+    notes_dir: Path | str, /, *, snapshot_dir: Path | str, torch_root: Path | str | None = None
+) -> Guide:
+    """Snapshot the torch sources, index them and attach every note; raise on any bad note."""
+    snapshot = take_snapshot(snapshot_dir, torch_root=torch_root)
+    index = build_index(snapshot)
+    notes = read_notes(notes_dir) if Path(notes_dir).is_dir() else []
+    return Guide(snapshot=snapshot, index=index, notes=tuple(attach_notes(notes, index)))
+
+
+def render_payload(guide: Guide) -> dict[str, dict[str, Any]]:
+    """JSON-ready data per canonical path: the note and the annotated source pieces."""
+    payload: dict[str, dict[str, Any]] = {}
+    snapshot = guide.snapshot
+    for obj in guide.index.objects.values():
+        if obj.kind not in ("function", "class"):
+            continue
+        attached = guide.note_for(obj.path)
+        entry: dict[str, Any] = {
+            "file": obj.file,
+            "start": obj.lineno,
+            "end": obj.endlineno,
+            "release": snapshot.release,
+            "upstream": upstream_url(snapshot, obj.file, obj.lineno, obj.endlineno),
+            "note": None,
+            "segments": [],
+        }
+        if attached is not None:
+            entry["note"] = {
+                "name": attached.note.name,
+                "title": attached.note.title,
+                "body": attached.note.body,
+            }
+        if obj.kind == "function":
+            line_notes = attached.line_notes if attached else ()
+            entry["segments"] = [
+                {
+                    "start": seg.start,
+                    "end": seg.end,
+                    "code_html": seg.code_html,
+                    "note": "\n\n".join(n.note.body for n in seg.items) if seg.items else None,  # type: ignore[attr-defined]
+                    "upstream": upstream_url(snapshot, obj.file, seg.start, seg.end),
+                }
+                for seg in object_segments(obj, line_notes, guide.index, id_prefix=f"{obj.path}--")
+            ]
+        payload[obj.path] = entry
+    return payload

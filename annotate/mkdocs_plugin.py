@@ -1,0 +1,150 @@
+"""MkDocs adapter: run the pipeline, point mkdocstrings at the snapshot, check every note shows."""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from markdown import Markdown
+from mkdocs.config import config_options as opt
+from mkdocs.config.base import Config
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File
+
+from annotate.errors import AnnotateError, NoteError
+from annotate.filepage import file_anchor_ids, render_file
+from annotate.guide import Guide, load_guide, render_payload
+from annotate.snapshot import SOURCE_FILES
+
+if TYPE_CHECKING:
+    from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.structure.files import Files
+    from mkdocs.structure.pages import Page
+
+log = logging.getLogger("mkdocs.plugins.annotate")
+
+_PACKAGE = Path(__file__).parent
+_CSS = "assets/annotate.css"
+_SHOWN = re.compile(r'data-an-note="([^"]+)"')
+FILE_PAGES = {f"files/{Path(rel).stem}.md": rel for rel in SOURCE_FILES}
+"""Generated whole-file pages, by their place in the site."""
+_FILE_MARKER = "<!-- annotate:file {} -->"
+
+
+class AnnotateConfig(Config):
+    """Options of the `annotate` plugin."""
+
+    notes_dir = opt.Type(str, default="notes")
+    """Folder of note files, relative to `docs_dir`; it is not rendered as pages of its own."""
+    cache_dir = opt.Type(str, default=".cache/annotate")
+    """Where the snapshot and build data live, relative to `mkdocs.yml`."""
+    file_pages = opt.Type(bool, default=True)
+    """Add a whole annotated page for each source file under `files/`."""
+    torch_root = opt.Optional(opt.Type(str))
+    """Read torch from this tree (a source checkout or unpacked wheel) instead of the installed one."""
+
+
+class AnnotatePlugin(BasePlugin[AnnotateConfig]):
+    """Builds the guide from the installed torch; list it before `mkdocstrings`."""
+
+    def __init__(self) -> None:
+        self.guide: Guide | None = None
+        self.shown: set[str] = set()
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        base = Path(config.config_file_path).parent
+        cache = base / self.config.cache_dir
+        notes_dir = Path(config.docs_dir) / self.config.notes_dir
+        try:
+            self.guide = load_guide(
+                notes_dir, snapshot_dir=cache / "snapshot", torch_root=self.config.torch_root
+            )
+        except NoteError as error:
+            lines = "\n".join(f"  {problem}" for problem in error.problems)
+            raise PluginError(
+                f"annotate: {len(error.problems)} note problem(s):\n{lines}"
+            ) from None
+        except AnnotateError as error:
+            raise PluginError(f"annotate: {error}") from None
+        snapshot = self.guide.snapshot
+        log.info(
+            "annotate: torch %s (%s), %d notes",
+            snapshot.version,
+            snapshot.commit[:12] or "commit unknown",
+            len(self.guide.notes),
+        )
+        payload = cache / "payload.json"
+        payload.write_text(json.dumps(render_payload(self.guide)), encoding="utf-8")
+        self._configure_mkdocstrings(config, snapshot_root=snapshot.root, payload=payload)
+        config.extra_css.append(_CSS)
+        self.shown = set()
+        return config
+
+    def _configure_mkdocstrings(
+        self, config: MkDocsConfig, *, snapshot_root: Path, payload: Path
+    ) -> None:
+        plugin = config.plugins.get("mkdocstrings")
+        if plugin is None:
+            raise PluginError(
+                "annotate: add the `mkdocstrings` plugin after `annotate` in mkdocs.yml"
+            )
+        if plugin.config.custom_templates is None:
+            plugin.config.custom_templates = str(_PACKAGE / "templates")
+        python: dict[str, Any] = plugin.config.handlers.setdefault("python", {})
+        python["paths"] = [str(snapshot_root)]
+        options: dict[str, Any] = python.setdefault("options", {})
+        extensions = [
+            ext
+            for ext in options.get("extensions", [])
+            if "annotate.griffe_extension" not in str(ext)
+        ]
+        extensions.append({"annotate.griffe_extension:NotesExtension": {"payload": str(payload)}})
+        options["extensions"] = extensions
+
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        notes_prefix = self.config.notes_dir.strip("/") + "/"
+        for file in [f for f in files if f.src_uri.startswith(notes_prefix)]:
+            files.remove(file)  # notes are shown with their objects, not as pages of their own
+        files.append(
+            File.generated(config, _CSS, abs_src_path=str(_PACKAGE / "assets" / "annotate.css"))
+        )
+        for uri, relpath in FILE_PAGES.items() if self.config.file_pages else ():
+            content = f"# `{Path(relpath).name}`\n\n{_FILE_MARKER.format(relpath)}\n"
+            files.append(File.generated(config, uri, content=content))
+        return files
+
+    def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        relpath = FILE_PAGES.get(page.file.src_uri)
+        if relpath is None or self.guide is None:
+            return html
+        md = Markdown(extensions=config.markdown_extensions, extension_configs=config.mdx_configs)
+
+        def to_html(text: str) -> str:
+            return md.reset().convert(text)
+
+        listing = render_file(self.guide, relpath, markdown=to_html)
+        autorefs = config.plugins.get("autorefs")
+        if autorefs is not None:
+            # Secondary: a chapter that renders the object with mkdocstrings stays the main target.
+            for identifier, anchor in file_anchor_ids(self.guide, relpath).items():
+                autorefs.register_anchor(page, identifier, anchor, primary=False)  # type: ignore[attr-defined]
+        return html.replace(_FILE_MARKER.format(relpath), listing)
+
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+        self.shown.update(_SHOWN.findall(output))
+        return output
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        assert self.guide is not None
+        missing = [n for n in self.guide.notes if n.note.name not in self.shown]
+        if missing:
+            lines = "\n".join(
+                f"  {n.note.file}:{n.note.target_line}: the note on `{n.obj.short}` is on no page; "
+                f"add `::: {n.obj.path}` to a chapter"
+                for n in missing
+            )
+            raise PluginError(f"annotate: {len(missing)} note(s) would be lost:\n{lines}")

@@ -1,0 +1,99 @@
+"""Cut source lines into pieces, each beside the commentary (if any) that explains it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from annotate.highlight import highlight_lines
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from annotate.attach import AttachedLineNote
+    from annotate.index import ObjectIndex, ObjectInfo
+    from annotate.snapshot import Snapshot
+
+UPSTREAM = "https://github.com/pytorch/pytorch/blob/{commit}/{file}#L{start}-L{end}"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Mark:
+    """Commentary on lines `start`..`end`, as opaque items the renderer shows side by side."""
+
+    start: int
+    end: int
+    items: tuple[object, ...]
+
+
+@dataclass(frozen=True, kw_only=True)
+class Segment:
+    """Lines `start`..`end` of a file, with what is said about them (empty for plain code)."""
+
+    start: int
+    end: int
+    code_html: str
+    items: tuple[object, ...] = field(default=())
+
+
+def upstream_url(snapshot: Snapshot, file: str, start: int, end: int) -> str:
+    """The same lines on the upstream repository, pinned to the commit torch was built from."""
+    commit = snapshot.commit or f"v{snapshot.release}"
+    return UPSTREAM.format(commit=commit, file=file, start=start, end=end)
+
+
+def cut(
+    lines: list[str],
+    start: int,
+    end: int,
+    marks: list[Mark],
+    *,
+    id_prefix: str,
+    anchors: Mapping[int, list[str]] | None = None,
+) -> list[Segment]:
+    """Lines `start`..`end` cut at `marks`; overlapping marks share one segment.
+
+    Each line is anchored as `{id_prefix}L{n}`; `anchors` adds more ids before given lines.
+    """
+    html = highlight_lines("\n".join(lines))
+    merged: list[Mark] = []
+    for mark in sorted(marks, key=lambda m: (m.start, m.end)):
+        if merged and mark.start <= merged[-1].end:
+            last = merged.pop()
+            mark = Mark(
+                start=last.start, end=max(last.end, mark.end), items=last.items + mark.items
+            )
+        merged.append(mark)
+    pieces: list[tuple[int, int, tuple[object, ...]]] = []
+    cursor = start
+    for mark in merged:
+        if mark.start > cursor:
+            pieces.append((cursor, mark.start - 1, ()))
+        pieces.append((mark.start, mark.end, mark.items))
+        cursor = mark.end + 1
+    if cursor <= end:
+        pieces.append((cursor, end, ()))
+    return [
+        Segment(start=a, end=b, items=items, code_html=_code(html, a, b, id_prefix, anchors or {}))
+        for a, b, items in pieces
+    ]
+
+
+def object_segments(
+    obj: ObjectInfo, line_notes: tuple[AttachedLineNote, ...], index: ObjectIndex, *, id_prefix: str
+) -> list[Segment]:
+    """The source of `obj`, cut at its line notes (each segment's items are `AttachedLineNote`s)."""
+    marks = [Mark(start=n.start, end=n.end, items=(n,)) for n in line_notes]
+    return cut(index.lines[obj.file], obj.lineno, obj.endlineno, marks, id_prefix=id_prefix)
+
+
+def _code(
+    html: tuple[str, ...], start: int, end: int, id_prefix: str, anchors: Mapping[int, list[str]]
+) -> str:
+    rows = "".join(
+        "".join(f'<a class="an-anchor" id="{a}"></a>' for a in anchors.get(n, ()))
+        + f'<span class="an-line" id="{id_prefix}L{n}"><a class="an-ln" href="#{id_prefix}L{n}" '
+        f'aria-hidden="true">{n}</a>{html[n - 1]}\n</span>'
+        for n in range(start, end + 1)
+    )
+    return f'<div class="highlight"><pre><code>{rows}</code></pre></div>'

@@ -1,0 +1,106 @@
+"""Helpers that build what the tests need in temporary folders: torch trees, notes, sites."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from annotate.guide import Guide, load_guide
+from annotate.index import ObjectIndex, build_index
+from annotate.snapshot import SOURCE_FILES, Snapshot, find_torch, take_snapshot
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTES = ROOT / "docs" / "notes"
+
+
+@pytest.fixture(scope="session")
+def installed_torch() -> Path:
+    """The installed `torch` package folder."""
+    return find_torch()
+
+
+@pytest.fixture(scope="session")
+def snapshot(tmp_path_factory: pytest.TempPathFactory) -> Snapshot:
+    """A snapshot of the installed torch."""
+    return take_snapshot(tmp_path_factory.mktemp("snap") / "snapshot")
+
+
+@pytest.fixture(scope="session")
+def index(snapshot: Snapshot) -> ObjectIndex:
+    """The object index of the installed torch."""
+    return build_index(snapshot)
+
+
+@pytest.fixture(scope="session")
+def guide(tmp_path_factory: pytest.TempPathFactory) -> Guide:
+    """The repository's own notes attached to the installed torch."""
+    return load_guide(NOTES, snapshot_dir=tmp_path_factory.mktemp("guide") / "snapshot")
+
+
+def make_torch_tree(
+    root: Path, installed: Path, *, edit: Callable[[str, str], str] | None = None
+) -> Path:
+    """A minimal torch tree under `root` with copies of the two files, each passed through `edit(relpath, text)`."""
+    for rel in (*SOURCE_FILES, "torch/version.py", "torch/nn/modules/__init__.py"):
+        target = root / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        text = (installed.parent / rel).read_text(encoding="utf-8")
+        target.write_text(edit(rel, text) if edit else text, encoding="utf-8")
+    return root
+
+
+def write_note(folder: Path, name: str, text: str | bytes) -> Path:
+    """Write one note file into `folder` (bytes are written as they are)."""
+    path = folder / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(text, bytes):
+        path.write_bytes(text)
+    else:
+        path.write_text(text, encoding="utf-8")
+    return path
+
+
+def run_mkdocs(site_dir: Path, *, config: Path | None = None, env: dict[str, str] | None = None):
+    """`mkdocs build --strict` into `site_dir`; the completed process."""
+    config = config or ROOT / "mkdocs.yml"
+    return subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "mkdocs",
+            "build",
+            "--strict",
+            "-f",
+            str(config),
+            "-d",
+            str(site_dir),
+        ],
+        cwd=config.parent,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **(env or {})},
+        timeout=900,
+        check=False,
+    )
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The guide, built once with `--strict` from the repository as it is."""
+    site_dir = tmp_path_factory.mktemp("site")
+    result = run_mkdocs(site_dir)
+    assert result.returncode == 0, result.stderr[-4000:]
+    return site_dir
+
+
+def copy_project(dest: Path) -> Path:
+    """A copy of the site sources (config and docs) to break on purpose; returns its mkdocs.yml."""
+    shutil.copytree(ROOT / "docs", dest / "docs")
+    shutil.copy(ROOT / "mkdocs.yml", dest / "mkdocs.yml")
+    return dest / "mkdocs.yml"
