@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +20,9 @@ class Guide:
     snapshot: Snapshot
     index: ObjectIndex
     notes: tuple[AttachedNote, ...]
+    states: dict[str, str] = field(default_factory=dict)
+    """Freshness of each note against this torch, by note name: `fresh`, `moved`, `cosmetic`,
+    `changed` or `orphaned`. A note missing here is fresh."""
 
     def note_for(self, path: str, lang: str = "en") -> AttachedNote | None:
         """The note on the object at canonical `path`, if any."""

@@ -1,0 +1,77 @@
+"""`annotate`: the command line of the generator."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from annotate.errors import AnnotateError, NoteError
+from annotate.guide import load_guide
+from annotate.snapshot import take_snapshot
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--torch-root",
+        metavar="PATH",
+        help="read torch from this tree (source checkout or unpacked wheel), not the installed one",
+    )
+    parser.add_argument(
+        "--notes",
+        metavar="DIR",
+        default="docs/notes",
+        help="the notes folder (default: docs/notes)",
+    )
+    parser.add_argument(
+        "--cache",
+        metavar="DIR",
+        default=".cache/annotate",
+        help="where snapshots are kept (default: .cache/annotate)",
+    )
+
+
+def cmd_snapshot(args: argparse.Namespace) -> int:
+    """Take (or refresh) the snapshot and print what it holds."""
+    snap = take_snapshot(Path(args.cache) / "snapshot", torch_root=args.torch_root)
+    print(f"torch {snap.version} ({snap.commit or 'commit unknown'}) from {snap.source}")
+    for rel, digest in sorted(snap.sha256.items()):
+        print(f"  {rel}  sha256:{digest[:16]}")
+    print(f"snapshot: {snap.root}")
+    return 0
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    """Read and attach every note; report every problem."""
+    guide = load_guide(
+        args.notes, snapshot_dir=Path(args.cache) / "snapshot", torch_root=args.torch_root
+    )
+    print(f"{len(guide.notes)} notes attach to torch {guide.snapshot.version}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="annotate", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    for name, func in (("snapshot", cmd_snapshot), ("validate", cmd_validate)):
+        command = sub.add_parser(name, help=(func.__doc__ or "").splitlines()[0])
+        _common(command)
+        command.set_defaults(func=func)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except NoteError as error:
+        for problem in error.problems:
+            print(f"error: {problem}", file=sys.stderr)
+        return 1
+    except AnnotateError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
