@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 log = logging.getLogger("mkdocs.plugins.annotate")
 
 _PACKAGE = Path(__file__).parent
-_CSS = "assets/annotate.css"
+_ASSETS = _PACKAGE / "assets"
 _SHOWN = re.compile(r'data-an-note="([^"]+)"')
 FILE_PAGES = {f"files/{Path(rel).stem}.md": rel for rel in SOURCE_FILES}
 """Generated whole-file pages, by their place in the site."""
@@ -80,7 +80,7 @@ class AnnotatePlugin(BasePlugin[AnnotateConfig]):
         payload = cache / "payload.json"
         payload.write_text(json.dumps(render_payload(self.guide)), encoding="utf-8")
         self._configure_mkdocstrings(config, snapshot_root=snapshot.root, payload=payload)
-        config.extra_css.append(_CSS)
+        config.extra_css.extend(f"assets/{css.name}" for css in sorted(_ASSETS.glob("*.css")))
         self.shown = set()
         return config
 
@@ -109,9 +109,8 @@ class AnnotatePlugin(BasePlugin[AnnotateConfig]):
         notes_prefix = self.config.notes_dir.strip("/") + "/"
         for file in [f for f in files if f.src_uri.startswith(notes_prefix)]:
             files.remove(file)  # notes are shown with their objects, not as pages of their own
-        files.append(
-            File.generated(config, _CSS, abs_src_path=str(_PACKAGE / "assets" / "annotate.css"))
-        )
+        for asset in sorted(_ASSETS.iterdir()):
+            files.append(File.generated(config, f"assets/{asset.name}", abs_src_path=str(asset)))
         for uri, relpath in FILE_PAGES.items() if self.config.file_pages else ():
             content = f"# `{Path(relpath).name}`\n\n{_FILE_MARKER.format(relpath)}\n"
             files.append(File.generated(config, uri, content=content))
