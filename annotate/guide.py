@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from annotate.attach import AttachedNote, attach_notes
+from annotate.highlight import preload
 from annotate.index import ObjectIndex, build_index
 from annotate.notes import read_notes
 from annotate.render import object_segments, upstream_url
@@ -35,6 +36,10 @@ def load_guide(
     """Snapshot the torch sources, index them and attach every note; raise on any bad note."""
     snapshot = take_snapshot(snapshot_dir, torch_root=torch_root)
     index = build_index(snapshot)
+    preload(
+        ["\n".join(lines) for lines in index.lines.values()],
+        Path(snapshot_dir).parent / "highlight",
+    )
     notes = read_notes(notes_dir) if Path(notes_dir).is_dir() else []
     return Guide(snapshot=snapshot, index=index, notes=tuple(attach_notes(notes, index)))
 

@@ -112,7 +112,11 @@ class AnnotatePlugin(BasePlugin[AnnotateConfig]):
         for asset in sorted(_ASSETS.iterdir()):
             files.append(File.generated(config, f"assets/{asset.name}", abs_src_path=str(asset)))
         for uri, relpath in FILE_PAGES.items() if self.config.file_pages else ():
-            content = f"# `{Path(relpath).name}`\n\n{_FILE_MARKER.format(relpath)}\n"
+            # Left out of search: thousands of code lines would drown the prose and the objects.
+            content = (
+                "---\nsearch:\n  exclude: true\n---\n\n"
+                f"# `{Path(relpath).name}`\n\n{_FILE_MARKER.format(relpath)}\n"
+            )
             files.append(File.generated(config, uri, content=content))
         return files
 
