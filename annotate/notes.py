@@ -26,6 +26,7 @@ from pathlib import Path
 import yaml
 
 from annotate.errors import NoteError, Problem
+from annotate.sanitize import find_active_content
 
 FIELDS = {
     "target": "the object the note explains, by griffe or public path (`torch.nn.Module.to`)",
@@ -140,6 +141,19 @@ def read_note(file: Path | str, /, *, notes_dir: Path | str | None = None) -> No
     if not isinstance(title, str):
         raise fail(field_line("title"), "the title must be text", "quote it")
 
+    active = find_active_content("\n".join(lines[end + 1 :]))
+    if active:
+        raise NoteError(
+            [
+                Problem(
+                    file=file,
+                    line=end + 1 + finding.line,
+                    message=f"active content is not allowed in a note: {finding.reason}",
+                    fix="remove it; plain Markdown, http(s) links and code blocks are fine",
+                )
+                for finding in active
+            ]
+        )
     body, line_notes = _split_body(lines, end + 1)
     if not body.strip() and not line_notes:
         raise fail(end + 2, "the note is empty", "write the commentary below the front matter")

@@ -1,0 +1,77 @@
+"""Active content in a note is refused with the reason, by the reader and by the build."""
+
+from __future__ import annotations
+
+import pytest
+
+from annotate.errors import NoteError
+from annotate.notes import read_note
+from tests.conftest import copy_project, run_mkdocs, write_note
+
+HEAD = "---\ntarget: torch.nn.Module.to\n---\nSome text.\n\n"
+
+
+@pytest.mark.parametrize(
+    ("body", "line", "reason"),
+    [
+        ("<script>alert(1)</script>\n", 6, "`<script>` element"),
+        ("Mixed <ScRiPt>alert(1)</sCrIpT> case.\n", 6, "`<script>` element"),
+        ("<iframe src='https://example.org'></iframe>\n", 6, "`<iframe>` element"),
+        ("<object data='x.swf'></object>\n", 6, "`<object>` element"),
+        ("<embed src='x.swf'>\n", 6, "`<embed>` element"),
+        ("<style>body { display: none }</style>\n", 6, "`<style>` element"),
+        ("<form action='https://example.org'><input></form>\n", 6, "`<form>` element"),
+        ("<img src=x onerror=alert(1)>\n", 6, "inline event handler `onerror=`"),
+        ("<img src=x\n     ONMOUSEOVER='alert(1)'>\n", 7, "inline event handler `onmouseover=`"),
+        ('Paragraph.\n{ onclick="alert(1)" }\n', 7, "inline event handler `onclick=`"),
+        ("[click](javascript:alert(1))\n", 6, "`javascript:` URL in `href=`"),
+        ("[click](JaVaScRiPt:alert(1))\n", 6, "`javascript:` URL in `href=`"),
+        ("[click](&#106;avascript:alert(1))\n", 6, "`javascript:` URL in `href=`"),
+        ("<a href='java&#x09;script:alert(1)'>x</a>\n", 6, "`javascript:` URL in `href=`"),
+        ('<a href="javascript&colon;alert(1)">x</a>\n', 6, "`javascript:` URL in `href=`"),
+        ("<a\nhref='javascript:alert(1)'>x</a>\n", 7, "`javascript:` URL in `href=`"),
+        ("![pixel](data:image/png;base64,iVBORw0KGgo=)\n", 6, "`data:` URL in `src=`"),
+        ("<a href='DATA:text/html,<b>x</b>'>x</a>\n", 6, "`data:` URL in `href=`"),
+        ('```python exec="on"\nimport os\n```\n', 6, "executed code fence (`exec=`)"),
+    ],
+)
+def test_active_content_is_refused_with_file_line_and_reason(tmp_path, body, line, reason):
+    path = write_note(tmp_path, "note.md", HEAD + body)
+    with pytest.raises(NoteError) as caught:
+        read_note(path)
+    messages = [str(p) for p in caught.value.problems]
+    assert f"{path}:{line}: active content is not allowed in a note: {reason}" in [
+        m.split("; remove it")[0] for m in messages
+    ]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "A [link](https://pytorch.org/docs) and `<script>` shown as code.\n",
+        "```html\n<script>alert(1)</script>\n```\n",
+        "Compare `a < b` and `b > a`; <kbd>Ctrl</kbd>+<kbd>C</kbd>.\n",
+        "<details><summary>More</summary>\n\nText.\n</details>\n",
+        "[relative](../chapters/state-dict.md) and [anchor](#top)\n",
+    ],
+)
+def test_harmless_markup_is_accepted(tmp_path, body):
+    note = read_note(write_note(tmp_path, "note.md", HEAD + body))
+    assert note.body.endswith(body.strip("\n"))
+
+
+def test_the_build_refuses_a_note_with_active_content(tmp_path):
+    config = copy_project(tmp_path / "project")
+    bad = write_note(
+        tmp_path / "project/docs/notes",
+        "evil.md",
+        "---\ntarget: torch.nn.Module.cpu\n---\nHello <img src=x onerror=alert(1)>\n",
+    )
+    result = run_mkdocs(tmp_path / "site", config=config)
+    assert result.returncode != 0
+    assert (
+        f"{bad}:4: active content is not allowed in a note: inline event handler `onerror=`"
+        in result.stderr
+    )
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "site" / "index.html").exists()
