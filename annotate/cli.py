@@ -7,7 +7,8 @@ import sys
 from pathlib import Path
 
 from annotate.errors import AnnotateError, NoteError
-from annotate.guide import load_guide
+from annotate.guide import Guide, load_guide
+from annotate.scaffold import coverage, new_note
 from annotate.snapshot import take_snapshot
 
 
@@ -43,20 +44,60 @@ def cmd_snapshot(args: argparse.Namespace) -> int:
 
 def cmd_validate(args: argparse.Namespace) -> int:
     """Read and attach every note; report every problem."""
-    guide = load_guide(
-        args.notes, snapshot_dir=Path(args.cache) / "snapshot", torch_root=args.torch_root
-    )
+    guide = _guide(args)
     print(f"{len(guide.notes)} notes attach to torch {guide.snapshot.version}")
     return 0
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    """Start a note file for an object (short, public or full path); never overwrites."""
+    guide = _guide(args)
+    path = new_note(guide, args.object, notes_dir=Path(args.notes))
+    print(f"wrote {path}")
+    print("next: write the note, run `annotate check`, preview with `mkdocs serve`")
+    return 0
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    """List every class and function of both files and whether it has a note."""
+    guide = _guide(args)
+    report = coverage(guide)
+    for obj, note in report.rows:
+        if args.missing and note:
+            continue
+        state = guide.states.get(note, "fresh") if note else "-"
+        mark = "x" if note else " "
+        print(
+            f"[{mark}] {obj.kind:<8} {Path(obj.file).name}:{obj.lineno:<5} {obj.short:<48} {state}"
+        )
+    share = report.annotated / report.total if report.total else 0.0
+    print(f"{report.annotated} of {report.total} classes and functions have a note ({share:.0%})")
+    return 0
+
+
+def _guide(args: argparse.Namespace) -> Guide:
+    return load_guide(
+        args.notes, snapshot_dir=Path(args.cache) / "snapshot", torch_root=args.torch_root
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="annotate", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
-    for name, func in (("snapshot", cmd_snapshot), ("validate", cmd_validate)):
-        command = sub.add_parser(name, help=(func.__doc__ or "").splitlines()[0])
+    commands = {}
+    for name, func in (
+        ("snapshot", cmd_snapshot),
+        ("validate", cmd_validate),
+        ("new", cmd_new),
+        ("list", cmd_list),
+    ):
+        commands[name] = command = sub.add_parser(name, help=(func.__doc__ or "").splitlines()[0])
         _common(command)
         command.set_defaults(func=func)
+    commands["new"].add_argument("object", help="e.g. Module.state_dict or torch.nn.Sequential")
+    commands["list"].add_argument(
+        "--missing", action="store_true", help="only objects without a note"
+    )
     return parser
 
 

@@ -39,6 +39,7 @@ LANGUAGES = ("en", "zh", "ja", "ko", "fr", "de", "es", "pt", "ru")
 """Language codes a note may declare."""
 
 _LINE_NOTE = re.compile(r"^##[ \t]+(?P<ticks>`+)[ \t]?(?P<code>.+?)[ \t]?(?P=ticks)[ \t]*#*[ \t]*$")
+_COMMENT = re.compile(r"<!--.*?-->", re.S)
 _FENCE = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,})")
 
 
@@ -155,7 +156,7 @@ def read_note(file: Path | str, /, *, notes_dir: Path | str | None = None) -> No
             ]
         )
     body, line_notes = _split_body(lines, end + 1)
-    if not body.strip() and not line_notes:
+    if not _COMMENT.sub("", body).strip() and not line_notes:
         raise fail(end + 2, "the note is empty", "write the commentary below the front matter")
     for line_note in line_notes:
         if not line_note.body.strip():

@@ -1,0 +1,105 @@
+"""Start a note for an object, and list which objects have one."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from annotate.attach import statement_end
+from annotate.errors import AnnotateError
+
+if TYPE_CHECKING:
+    from annotate.guide import Guide
+    from annotate.index import ObjectInfo
+
+
+class ScaffoldError(AnnotateError):
+    """A note cannot be started (unknown object, or it already has a note)."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class Coverage:
+    """Which classes and functions have a note."""
+
+    rows: tuple[tuple[ObjectInfo, str | None], ...]
+    """Each class and function in file order, with the name of its note (or `None`)."""
+
+    @property
+    def annotated(self) -> int:
+        """How many have a note."""
+        return sum(1 for _, note in self.rows if note)
+
+    @property
+    def total(self) -> int:
+        """How many there are."""
+        return len(self.rows)
+
+
+def coverage(guide: Guide) -> Coverage:
+    """Every class and function of both files and the note on it, if any."""
+    noted = {n.obj.path: n.note.name for n in guide.notes}
+    return Coverage(
+        rows=tuple(
+            (obj, noted.get(obj.path))
+            for obj in guide.index.objects.values()
+            if obj.kind in ("class", "function")
+        )
+    )
+
+
+def note_path(obj: ObjectInfo, notes_dir: Path) -> Path:
+    """Where the note on `obj` belongs: `<notes>/<file stem>/<short path>.md`."""
+    return notes_dir / Path(obj.file).stem / f"{obj.short}.md"
+
+
+def signature(obj: ObjectInfo, guide: Guide) -> str:
+    """The `def`/`class` header of `obj` as written, on one line."""
+    lines = guide.index.lines[obj.file]
+    for number in range(obj.lineno, obj.endlineno + 1):
+        if lines[number - 1].lstrip().startswith(("def ", "async def ", "class ")):
+            end = statement_end(guide.index, obj.file, number)
+            header = " ".join(line.strip() for line in lines[number - 1 : end])
+            return re.sub(r",?\s+\)", ")", re.sub(r"\(\s+", "(", header)).rstrip(":")
+    return lines[obj.lineno - 1].strip()
+
+
+def new_note(guide: Guide, path: str, /, *, notes_dir: Path) -> Path:
+    """Write a note file for the object at `path` (short, public or canonical) and return it."""
+    obj = guide.index.get(path)
+    if obj is None:
+        close = guide.index.candidates(path)
+        hint = f"; did you mean {', '.join(f'`{c}`' for c in close)}?" if close else ""
+        raise ScaffoldError(f"`{path}` is not an object of module.py or container.py{hint}")
+    existing = next((n for n in guide.notes if n.obj.path == obj.path), None)
+    if existing is not None:
+        raise ScaffoldError(
+            f"`{obj.short}` already has a note: {existing.note.file}; edit that one"
+        )
+    target = note_path(obj, notes_dir)
+    if target.exists():
+        raise ScaffoldError(f"{target} exists already; edit it instead")
+    public = min(
+        (
+            name + obj.path[len(owner) :]
+            for name, owner in guide.index.public.items()
+            if obj.path == owner or obj.path.startswith(owner + ".")
+        ),
+        key=len,
+        default=obj.path,
+    )
+    snapshot = guide.snapshot
+    text = (
+        f"---\ntarget: {public}\n---\n"
+        f"<!-- {signature(obj, guide)}\n"
+        f"     {obj.file}, lines {obj.lineno}-{obj.endlineno}, torch {snapshot.version}\n\n"
+        "Write below, in your own words, what this does and why. To comment on one line, add a\n"
+        "level-2 heading made of a piece of that line of code in backticks, then your text:\n\n"
+        "    ## `a piece of the line, quoted exactly`\n\n"
+        "Then run `annotate check` and preview with `mkdocs serve`. -->\n\n"
+    )
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with target.open("x", encoding="utf-8") as handle:  # never overwrite, even in a race
+        handle.write(text)
+    return target
