@@ -10,6 +10,7 @@ from functools import cache
 from typing import TYPE_CHECKING
 
 from annotate.errors import NoteError, Problem
+from annotate.references import broken_references
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -59,6 +60,17 @@ def attach_notes(notes: list[Note], index: ObjectIndex) -> list[AttachedNote]:
                 )
             )
             continue
+        if obj.kind == "module":
+            problems.append(
+                Problem(
+                    file=note.file,
+                    line=note.target_line,
+                    message=f"target `{note.target}` is a whole module; notes explain a class, function or attribute",
+                    fix="name one object of it, e.g. `torch.nn.Module.to`",
+                )
+            )
+            continue
+        problems.extend(broken_references(note, index))
         key = (obj.path, note.lang)
         if key in seen:
             problems.append(

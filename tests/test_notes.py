@@ -165,3 +165,17 @@ def test_the_repository_notes_all_attach(guide):
     }
     assert required <= {n.obj.short for n in guide.notes}
     assert all(n.line_notes for n in guide.notes if n.obj.short in required)
+
+
+def test_a_module_target_is_refused(tmp_path, index):
+    path, (problem,) = problems_of(
+        tmp_path, "---\ntarget: torch.nn.modules.module\n---\nx\n", index
+    )
+    assert str(problem).startswith(f"{path}:2: target `torch.nn.modules.module` is a whole module")
+
+
+def test_a_broken_reference_names_its_line_and_candidates(tmp_path, index):
+    text = "---\ntarget: Module.to\n---\nSee [this][torch.nn.Module.to]\nand [that][torch.nn.Module._aply].\n"
+    path, (problem,) = problems_of(tmp_path, text, index)
+    assert str(problem).startswith(f"{path}:5: reference to `torch.nn.Module._aply`")
+    assert "did you mean `Module._apply`" in problem.fix

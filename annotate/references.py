@@ -1,0 +1,41 @@
+"""Check the cross-references inside notes (`[text][torch.nn.Module.to]`) before any build."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from annotate.errors import Problem
+
+if TYPE_CHECKING:
+    from annotate.index import ObjectIndex
+    from annotate.notes import Note
+
+# autorefs' reference-style link: [title][identifier], with the identifier a dotted path.
+_REFERENCE = re.compile(r"\]\[`?(torch(?:\.[A-Za-z_][A-Za-z0-9_]*)+)`?\]")
+
+
+def broken_references(note: Note, index: ObjectIndex) -> list[Problem]:
+    """A problem for each reference to an object that is not in `index`, at its line."""
+    try:
+        lines = note.file.read_text(encoding="utf-8-sig").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return []
+    problems = []
+    for number, line in enumerate(lines, start=1):
+        for match in _REFERENCE.finditer(line):
+            identifier = match[1]
+            if index.canonical(identifier) is not None:
+                continue
+            close = index.candidates(identifier)
+            problems.append(
+                Problem(
+                    file=note.file,
+                    line=number,
+                    message=f"reference to `{identifier}`, which is not an object of these files",
+                    fix=f"did you mean {', '.join(f'`{c}`' for c in close)}?"
+                    if close
+                    else "refer to an object by its path, e.g. `torch.nn.Module.to`",
+                )
+            )
+    return problems
