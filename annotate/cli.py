@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
+from annotate.drift_commands import add_check, add_refresh
 from annotate.errors import AnnotateError, NoteError
 from annotate.guide import load_guide
 from annotate.snapshot import take_snapshot
@@ -15,7 +17,9 @@ def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--torch-root",
         metavar="PATH",
-        help="read torch from this tree (source checkout or unpacked wheel), not the installed one",
+        default=os.environ.get("ANNOTATE_TORCH_ROOT"),
+        help="read torch from this tree (source checkout or unpacked wheel), not the installed one "
+        "(default: $ANNOTATE_TORCH_ROOT, else the installed torch)",
     )
     parser.add_argument(
         "--notes",
@@ -57,6 +61,8 @@ def build_parser() -> argparse.ArgumentParser:
         command = sub.add_parser(name, help=(func.__doc__ or "").splitlines()[0])
         _common(command)
         command.set_defaults(func=func)
+    add_check(sub, _common)
+    add_refresh(sub, _common)
     return parser
 
 
