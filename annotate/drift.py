@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Literal
 from annotate.attach import anchor_lines, place_line_note, statement_end
 from annotate.errors import NoteError, Problem
 from annotate.fingerprint import code_fingerprint, exact_fingerprint, line_fingerprint
+from annotate.lock import target_text
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Sequence
@@ -154,7 +155,7 @@ def _lines(start: int, end: int) -> str:
 
 def _compare(
     locked: LockedSpan,
-    lines: list[str],
+    text: Sequence[str],
     start: int,
     end: int,
     *,
@@ -162,9 +163,9 @@ def _compare(
     fingerprint: Callable[[Sequence[str]], str],
     torch: str,
 ) -> tuple[State, str]:
-    text = lines[start - 1 : end]
     if exact_fingerprint(text) == locked.exact:
-        if same_file and (start, end) == (locked.start, locked.end):
+        # The same text starting at the same line: for a class, methods below may have grown.
+        if same_file and start == locked.start:
             return "fresh", ""
         return (
             "moved",
@@ -211,7 +212,7 @@ def _note_drift(note: Note, index: ObjectIndex, locked: LockEntry | None) -> Not
         )
     state, reason = _compare(
         locked.span,
-        index.lines[obj.file],
+        target_text(obj, index),
         obj.lineno,
         obj.endlineno,
         same_file=obj.file == locked.file,
@@ -269,7 +270,7 @@ def _line_drift(
     end = statement_end(index, obj.file, start)
     state, reason = _compare(
         span,
-        index.lines[obj.file],
+        index.lines[obj.file][start - 1 : end],
         start,
         end,
         same_file=obj.file == locked.file,

@@ -14,6 +14,7 @@ from pygments.formatters import HtmlFormatter
 from pygments.lexers.diff import DiffLexer
 
 from annotate.drift import worst
+from annotate.lock import target_text
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -65,17 +66,20 @@ def line_drift_view(
 
 def diff_text(locked: LockedSpan, obj: ObjectInfo, guide: Guide, *, written_for: str) -> str:
     """A unified diff from the code the note was written for to the code now, numbered as in the files."""
-    now = guide.index.lines[obj.file][obj.lineno - 1 : obj.endlineno]
+    now = target_text(obj, guide.index)
+    # A class is compared without its methods: its lines are not consecutive, so not numbered.
+    numbered = obj.kind != "class"
+    what = obj.file if numbered else f"{obj.file}, class {obj.short} without its methods"
     lines = []
     for line in difflib.unified_diff(
         list(locked.text),
         now,
-        fromfile=f"{obj.file} (torch {written_for}, the note was written for this)",
-        tofile=f"{obj.file} (torch {guide.snapshot.version}, now)",
+        fromfile=f"{what} (torch {written_for}, the note was written for this)",
+        tofile=f"{what} (torch {guide.snapshot.version}, now)",
         lineterm="",
     ):
         hunk = _HUNK.match(line)
-        if hunk:
+        if hunk and numbered:
             old = int(hunk[1]) + locked.start - 1
             new = int(hunk[3]) + obj.lineno - 1
             line = f"@@ -{old}{hunk[2] or ''} +{new}{hunk[4] or ''} @@{line[hunk.end() :]}"

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
 
     from annotate.attach import AttachedNote
-    from annotate.index import ObjectIndex
+    from annotate.index import ObjectIndex, ObjectInfo
     from annotate.snapshot import Snapshot
 
 LOCK_NAME = "notes.lock.json"
@@ -57,7 +57,7 @@ class LockEntry:
     file: str
     """The source file of the target, e.g. `torch/nn/modules/module.py`."""
     span: LockedSpan
-    """The target's lines."""
+    """The target's lines (`target_text`: for a class, without its methods)."""
     line_notes: Mapping[str, LockedSpan] = field(default_factory=dict)
     """Each line note's lines, by its quoted anchor. Line notes share the note's torch version:
     a note is confirmed whole."""
@@ -84,7 +84,7 @@ def lock_entry(attached: AttachedNote, /, *, snapshot: Snapshot, index: ObjectIn
     """The entry recording `attached` as it reads against `snapshot` now."""
     obj = attached.obj
     lines = index.lines[obj.file]
-    target = lines[obj.lineno - 1 : obj.endlineno]
+    target = target_text(obj, index)
     return LockEntry(
         torch=snapshot.version,
         commit=snapshot.commit,
@@ -102,6 +102,28 @@ def lock_entry(attached: AttachedNote, /, *, snapshot: Snapshot, index: ObjectIn
             for placed in attached.line_notes
         },
     )
+
+
+def target_text(obj: ObjectInfo, index: ObjectIndex) -> list[str]:
+    """The lines a note on `obj` is about: its whole span, or for a class, its own statements.
+
+    A class leaves out its methods and nested classes (notes of their own explain them) and its
+    blank lines, so a method added to a class leaves a note on the class itself fresh.
+    """
+    lines = index.lines[obj.file][obj.lineno - 1 : obj.endlineno]
+    if obj.kind != "class":
+        return lines
+    inner = {
+        n
+        for member in index.objects.values()
+        if member.kind in ("function", "class")
+        and member.file == obj.file
+        and member.path.startswith(obj.path + ".")
+        for n in range(member.lineno, member.endlineno + 1)
+    }
+    return [
+        line for n, line in enumerate(lines, start=obj.lineno) if n not in inner and line.strip()
+    ]
 
 
 def _line_span(lines: list[str], start: int, end: int) -> LockedSpan:

@@ -7,6 +7,7 @@ import re
 import pytest
 
 from annotate.drift import decide_drift
+from annotate.drift_view import object_drift_view
 from annotate.errors import NoteError
 from annotate.fingerprint import normalised_tokens
 from annotate.guide import Guide, load_guide
@@ -220,3 +221,56 @@ def test_a_note_without_a_lock_entry_is_unlocked_and_checked_as_before(
     write_note(new, "module/Module.cuda.md", "---\ntarget: Module.cdua\n---\nx\n")
     with pytest.raises(NoteError, match=r"did you mean `Module.cuda`"):
         load_guide(new, snapshot_dir=tmp_path / "snap")
+
+
+CLASS_NOTE = {
+    "container/Sequential.md": """---
+target: torch.nn.Sequential
+---
+A list of modules called in turn.
+
+## `_modules: dict[str, Module]`
+
+The annotation narrows what `_modules` holds.
+"""
+}
+
+
+@pytest.mark.parametrize(
+    ("change", "state"),
+    [
+        (
+            (
+                "    def append(self, module: Module) -> Self:\n",
+                "    def prepend(self, module: Module) -> Self:\n        return self\n\n"
+                "    def append(self, module: Module) -> Self:\n",
+            ),
+            "fresh",
+        ),
+        (("A sequential container.", "A container of modules in sequence."), "cosmetic"),
+        (
+            (
+                "    _modules: dict[str, Module]  # type: ignore[assignment]\n",
+                "    _modules: dict[str, Module]  # type: ignore[assignment]\n    _frozen = False\n",
+            ),
+            "changed",
+        ),
+    ],
+    ids=["method-added", "docstring-edited", "class-attribute-added"],
+)
+def test_a_note_on_a_class_is_about_the_class_not_its_methods(
+    tmp_path, installed_torch, change, state
+):
+    notes = cases.locked_notes(tmp_path / "notes", tmp_path / "lock-cache", CLASS_NOTE)
+    entry = read_lock(notes / "notes.lock.json").get("container/Sequential.md")
+    assert entry.span.text[0] == "class Sequential(Module):"
+    assert not any(line.lstrip().startswith("def forward(") for line in entry.span.text)
+    guide = read_against(tmp_path, installed_torch, notes, cases.edit(cases.CONTAINER, change))
+    assert guide.states == {"container/Sequential.md": state}
+    (attached,) = guide.notes
+    assert attached.obj.path == "torch.nn.modules.container.Sequential"
+    assert_never_misplaced(guide, notes)
+    if state == "changed":
+        view = object_drift_view(guide, "container/Sequential.md")
+        assert "+    _frozen = False" in view["diff"].splitlines()
+        assert "class Sequential without its methods" in view["diff"]
