@@ -1,17 +1,21 @@
 """Annotated nn.Module: notes attached to torch's own `module.py` and `container.py`.
 
 The pipeline runs one way: `take_snapshot` copies the files out of a torch tree,
-`build_index` maps every object to its lines, `read_notes` and `attach_notes` place the notes,
+`build_index` maps every object to its lines, `read_notes` and `attach_notes` place the notes
+(`decide_drift` first compares each with what `notes.lock.json` says it was written for),
 and the renderers (`object_segments`, `render_file`) turn the result into HTML.
 """
 
 from __future__ import annotations
 
 from annotate.attach import AttachedLineNote, AttachedNote, attach_notes
+from annotate.drift import DriftReport, LineDrift, NoteDrift, decide_drift
 from annotate.errors import AnnotateError, NoteError, Problem, SnapshotError
 from annotate.filepage import render_file
 from annotate.guide import Guide, load_guide, render_payload
 from annotate.index import ObjectIndex, ObjectInfo, build_index
+from annotate.lock import Lock, LockedSpan, LockEntry, lock_entry, read_lock, write_lock
+from annotate.maintenance import maintenance_page
 from annotate.notes import LineNote, Note, read_note, read_notes
 from annotate.render import Segment, cut, object_segments, upstream_url
 from annotate.snapshot import Snapshot, find_torch, load_snapshot, take_snapshot
@@ -20,9 +24,15 @@ __all__ = [
     "AnnotateError",
     "AttachedLineNote",
     "AttachedNote",
+    "DriftReport",
     "Guide",
+    "LineDrift",
     "LineNote",
+    "Lock",
+    "LockEntry",
+    "LockedSpan",
     "Note",
+    "NoteDrift",
     "NoteError",
     "ObjectIndex",
     "ObjectInfo",
@@ -33,14 +43,19 @@ __all__ = [
     "attach_notes",
     "build_index",
     "cut",
+    "decide_drift",
     "find_torch",
     "load_guide",
     "load_snapshot",
+    "lock_entry",
+    "maintenance_page",
     "object_segments",
+    "read_lock",
     "read_note",
     "read_notes",
     "render_file",
     "render_payload",
     "take_snapshot",
     "upstream_url",
+    "write_lock",
 ]

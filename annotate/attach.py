@@ -118,7 +118,7 @@ def place_line_note(
     lines = index.lines[obj.file]
     wanted = _squash(line_note.anchor)
     span = range(obj.lineno, obj.endlineno + 1)
-    hits = [n for n in span if wanted in _squash(lines[n - 1])]
+    hits = anchor_lines(line_note.anchor, obj, index)
 
     def problem(message: str, fix: str) -> NoteError:
         return NoteError([Problem(file=file, line=line_note.line, message=message, fix=fix)])
@@ -140,6 +140,13 @@ def place_line_note(
         )
     start = hits[0]
     return AttachedLineNote(note=line_note, start=start, end=statement_end(index, obj.file, start))
+
+
+def anchor_lines(anchor: str, obj: ObjectInfo, index: ObjectIndex) -> list[int]:
+    """Every line of `obj` (and only of `obj`) that holds `anchor`, whitespace squashed."""
+    lines = index.lines[obj.file]
+    wanted = _squash(anchor)
+    return [n for n in range(obj.lineno, obj.endlineno + 1) if wanted in _squash(lines[n - 1])]
 
 
 def statement_end(index: ObjectIndex, file: str, line: int) -> int:

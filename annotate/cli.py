@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
+from annotate.drift_commands import add_check, add_refresh
 from annotate.errors import AnnotateError, NoteError
 from annotate.guide import Guide, load_guide
 from annotate.scaffold import coverage, new_note
@@ -16,7 +18,9 @@ def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--torch-root",
         metavar="PATH",
-        help="read torch from this tree (source checkout or unpacked wheel), not the installed one",
+        default=os.environ.get("ANNOTATE_TORCH_ROOT"),
+        help="read torch from this tree (source checkout or unpacked wheel), not the installed one "
+        "(default: $ANNOTATE_TORCH_ROOT, else the installed torch)",
     )
     parser.add_argument(
         "--notes",
@@ -98,6 +102,8 @@ def build_parser() -> argparse.ArgumentParser:
     commands["list"].add_argument(
         "--missing", action="store_true", help="only objects without a note"
     )
+    add_check(sub, _common)
+    add_refresh(sub, _common)
     return parser
 
 

@@ -6,6 +6,7 @@ from html import escape
 from typing import TYPE_CHECKING
 
 from annotate.attach import statement_end
+from annotate.drift_view import drift_html, line_drift_html, line_drift_view, object_drift_view
 from annotate.render import Mark, cut, upstream_url
 
 if TYPE_CHECKING:
@@ -90,13 +91,16 @@ def _aside(guide: Guide, item: object, markdown: Callable[[str], str]) -> str:
         label = f'<a class="an-line-ref" href="#{obj.path}"><code>{escape(obj.short)}</code></a>'
         return (
             f'<aside class="an-line-note an-object-note" data-an-note="{escape(attached.note.name)}">'
-            f"{label}{markdown(attached.note.body) if attached.note.body.strip() else ''}</aside>"
+            f"{label}{drift_html(object_drift_view(guide, attached.note.name))}"
+            f"{markdown(attached.note.body) if attached.note.body.strip() else ''}</aside>"
         )
     (line_note,) = rest
     label = f'<a class="an-line-ref" href="#L{line_note.start}">L{line_note.start}</a>'
     return (
         f'<aside class="an-line-note" data-an-note-of="{escape(attached.note.name)}" '
-        f'data-an-lines="{line_note.start}-{line_note.end}">{label}{markdown(line_note.note.body)}</aside>'
+        f'data-an-lines="{line_note.start}-{line_note.end}">{label}'
+        f"{line_drift_html(line_drift_view(guide, attached, [line_note]))}"
+        f"{markdown(line_note.note.body)}</aside>"
     )
 
 

@@ -7,8 +7,12 @@ from pathlib import Path
 from typing import Any
 
 from annotate.attach import AttachedNote, attach_notes
+from annotate.drift import DriftReport, decide_drift
+from annotate.drift_view import line_drift_view, object_drift_view
+from annotate.errors import NoteError
 from annotate.highlight import preload
 from annotate.index import ObjectIndex, build_index
+from annotate.lock import LOCK_NAME, read_lock
 from annotate.notes import read_notes
 from annotate.render import object_segments, upstream_url
 from annotate.snapshot import Snapshot, take_snapshot
@@ -23,7 +27,10 @@ class Guide:
     notes: tuple[AttachedNote, ...]
     states: dict[str, str] = field(default_factory=dict)
     """Freshness of each note against this torch, by note name: `fresh`, `moved`, `cosmetic`,
-    `changed` or `orphaned`. A note missing here is fresh."""
+    `changed` or `orphaned`, or `unlocked` when it is not in the lock file yet. A note missing
+    here is fresh."""
+    drift: DriftReport | None = None
+    """The state of every note and line note, with what it was written for."""
 
     def note_for(self, path: str, lang: str = "en") -> AttachedNote | None:
         """The note on the object at canonical `path`, if any."""
@@ -31,9 +38,19 @@ class Guide:
 
 
 def load_guide(
-    notes_dir: Path | str, /, *, snapshot_dir: Path | str, torch_root: Path | str | None = None
+    notes_dir: Path | str,
+    /,
+    *,
+    snapshot_dir: Path | str,
+    torch_root: Path | str | None = None,
+    lock_file: Path | str | None = None,
+    allow_orphaned: bool = False,
 ) -> Guide:
-    """Snapshot the torch sources, index them and attach every note; raise on any bad note."""
+    """Snapshot the torch sources, index them and attach every note; raise on any bad note.
+
+    `lock_file` (default: `notes.lock.json` in `notes_dir`) says what each note was written
+    for; an orphaned note raises too, unless `allow_orphaned`, which leaves it out.
+    """
     snapshot = take_snapshot(snapshot_dir, torch_root=torch_root)
     index = build_index(snapshot)
     preload(
@@ -41,7 +58,21 @@ def load_guide(
         Path(snapshot_dir).parent / "highlight",
     )
     notes = read_notes(notes_dir) if Path(notes_dir).is_dir() else []
-    return Guide(snapshot=snapshot, index=index, notes=tuple(attach_notes(notes, index)))
+    drift = decide_drift(notes, index, read_lock(lock_file or Path(notes_dir) / LOCK_NAME))
+    problems = [] if allow_orphaned else drift.orphaned()
+    try:
+        attached = attach_notes(drift.followed(), index)
+    except NoteError as error:
+        raise NoteError(problems + error.problems) from None
+    if problems:
+        raise NoteError(problems)
+    return Guide(
+        snapshot=snapshot,
+        index=index,
+        notes=tuple(attached),
+        states=dict(drift.states()),
+        drift=drift,
+    )
 
 
 def render_payload(guide: Guide) -> dict[str, dict[str, Any]]:
@@ -67,6 +98,7 @@ def render_payload(guide: Guide) -> dict[str, dict[str, Any]]:
                 "title": attached.note.title,
                 "body": attached.note.body,
             }
+            entry["drift"] = object_drift_view(guide, attached.note.name)
         if obj.kind == "function":
             line_notes = attached.line_notes if attached else ()
             entry["segments"] = [
@@ -76,6 +108,7 @@ def render_payload(guide: Guide) -> dict[str, dict[str, Any]]:
                     "code_html": seg.code_html,
                     "note": "\n\n".join(n.note.body for n in seg.items) if seg.items else None,  # type: ignore[attr-defined]
                     "upstream": upstream_url(snapshot, obj.file, seg.start, seg.end),
+                    "drift": line_drift_view(guide, attached, seg.items),
                 }
                 for seg in object_segments(obj, line_notes, guide.index, id_prefix=f"{obj.path}--")
             ]

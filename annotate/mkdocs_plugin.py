@@ -18,6 +18,8 @@ from mkdocs.structure.files import File
 from annotate.errors import AnnotateError, NoteError
 from annotate.filepage import file_anchor_ids, render_file
 from annotate.guide import Guide, load_guide, render_payload
+from annotate.lock import LOCK_NAME
+from annotate.maintenance import maintenance_page
 from annotate.snapshot import SOURCE_FILES
 
 if TYPE_CHECKING:
@@ -46,6 +48,10 @@ class AnnotateConfig(Config):
     """Add a whole annotated page for each source file under `files/`."""
     torch_root = opt.Optional(opt.Type(str))
     """Read torch from this tree (a source checkout or unpacked wheel) instead of the installed one."""
+    lock_file = opt.Type(str, default=LOCK_NAME)
+    """What each note was written for, relative to `notes_dir`; written by `annotate refresh`."""
+    maintenance_page = opt.Type(str, default="maintenance.md")
+    """Where to generate the page listing every note that is not fresh; `""` for none."""
 
 
 class AnnotatePlugin(BasePlugin[AnnotateConfig]):
@@ -61,7 +67,10 @@ class AnnotatePlugin(BasePlugin[AnnotateConfig]):
         notes_dir = Path(config.docs_dir) / self.config.notes_dir
         try:
             self.guide = load_guide(
-                notes_dir, snapshot_dir=cache / "snapshot", torch_root=self.config.torch_root
+                notes_dir,
+                snapshot_dir=cache / "snapshot",
+                torch_root=self.config.torch_root,
+                lock_file=notes_dir / self.config.lock_file,
             )
         except NoteError as error:
             lines = "\n".join(f"  {problem}" for problem in error.problems)
@@ -77,6 +86,13 @@ class AnnotatePlugin(BasePlugin[AnnotateConfig]):
             snapshot.commit[:12] or "commit unknown",
             len(self.guide.notes),
         )
+        drifted = {name: s for name, s in self.guide.states.items() if s != "fresh"}
+        if drifted:
+            log.info(
+                "annotate: %d note(s) not fresh (%s); `annotate check` tells why",
+                len(drifted),
+                ", ".join(f"{name}: {state}" for name, state in sorted(drifted.items())),
+            )
         payload = cache / "payload.json"
         payload.write_text(json.dumps(render_payload(self.guide)), encoding="utf-8")
         self._configure_mkdocstrings(config, snapshot_root=snapshot.root, payload=payload)
@@ -118,6 +134,9 @@ class AnnotatePlugin(BasePlugin[AnnotateConfig]):
                 f"# `{Path(relpath).name}`\n\n{_FILE_MARKER.format(relpath)}\n"
             )
             files.append(File.generated(config, uri, content=content))
+        if self.config.maintenance_page and self.guide is not None:
+            content = maintenance_page(self.guide)
+            files.append(File.generated(config, self.config.maintenance_page, content=content))
         return files
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:

@@ -1,0 +1,298 @@
+"""How each note stands against the torch being read, compared with what it was written for.
+
+Every note and line note gets one state:
+
+- `fresh`: the same code at the same lines;
+- `moved`: the same code at other lines (followed silently);
+- `cosmetic`: only comments, docstrings or formatting changed (followed, shown as such);
+- `changed`: the code changed (shown with a banner and a diff);
+- `orphaned`: the target, or the quoted line, is gone or no longer unique;
+- `unlocked`: not in the lock file yet (a new note or line note): checked like any note.
+
+The target is found by its path only, and a line note only inside its own target's span:
+nothing is ever re-attached by similarity, so a note is never shown beside the wrong code.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Literal
+
+from annotate.attach import anchor_lines, place_line_note, statement_end
+from annotate.errors import NoteError, Problem
+from annotate.fingerprint import code_fingerprint, exact_fingerprint, line_fingerprint
+from annotate.lock import target_text
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable, Sequence
+    from pathlib import Path
+
+    from annotate.index import ObjectIndex, ObjectInfo
+    from annotate.lock import Lock, LockedSpan, LockEntry
+    from annotate.notes import LineNote, Note
+
+State = Literal["fresh", "moved", "cosmetic", "unlocked", "changed", "orphaned"]
+STATES: tuple[State, ...] = ("fresh", "moved", "cosmetic", "unlocked", "changed", "orphaned")
+"""Every state, from the least to the most in need of a person."""
+CHECK_HINT = "`annotate check` lists every note's state"
+
+
+def worst(states: Iterable[State], /) -> State:
+    """The state furthest from fresh among `states` (`fresh` when there are none)."""
+    return max(states, key=STATES.index, default="fresh")
+
+
+@dataclass(frozen=True, kw_only=True)
+class LineDrift:
+    """The state of one line note."""
+
+    line_note: LineNote
+    state: State
+    reason: str
+    """Why, in a few words (empty when fresh)."""
+    fix: str = ""
+    """What a person should do, when anything."""
+    start: int | None = None
+    """The line holding the anchor now; `None` when it cannot be told."""
+    end: int | None = None
+    """The last line of its statement now."""
+    locked: LockedSpan | None = None
+    """The lines as they were written for."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class NoteDrift:
+    """The state of one note: its target's, and each of its line notes'."""
+
+    note: Note
+    target_state: State
+    """The state of the target itself."""
+    reason: str
+    fix: str = ""
+    obj: ObjectInfo | None = None
+    """The target found now, if any."""
+    locked: LockEntry | None = None
+    """What the note was written for, if it was ever locked."""
+    line_notes: tuple[LineDrift, ...] = ()
+
+    @property
+    def state(self) -> State:
+        """The note's overall state: the worst of its target's and its line notes'."""
+        return worst([self.target_state, *(ln.state for ln in self.line_notes)])
+
+    def problems(self) -> list[Problem]:
+        """One problem for the note or each line note that is orphaned."""
+        where = f"`{self.obj.short}`" if self.obj else f"`{self.note.target}`"
+        problems = []
+        if self.target_state == "orphaned":
+            problems.append(
+                Problem(
+                    file=self.note.file,
+                    line=self.note.target_line,
+                    message=f"the note is orphaned: {self.reason}",
+                    fix=f"{self.fix}; {CHECK_HINT}",
+                )
+            )
+            return problems
+        problems.extend(
+            Problem(
+                file=self.note.file,
+                line=ln.line_note.line,
+                message=f"the line note on `{ln.line_note.anchor}` of {where} is orphaned: {ln.reason}",
+                fix=f"{ln.fix}; {CHECK_HINT}",
+            )
+            for ln in self.line_notes
+            if ln.state == "orphaned"
+        )
+        return problems
+
+
+@dataclass(frozen=True, kw_only=True)
+class DriftReport:
+    """The state of every note, and lock entries left without a note."""
+
+    notes: tuple[NoteDrift, ...]
+    stale: tuple[str, ...] = ()
+    """Names in the lock file with no note file any more."""
+
+    def of(self, name: str) -> NoteDrift | None:
+        """The drift of the note called `name`."""
+        return next((d for d in self.notes if d.note.name == name), None)
+
+    def states(self) -> dict[str, State]:
+        """Overall state of each note, by name."""
+        return {d.note.name: d.state for d in self.notes}
+
+    def orphaned(self) -> list[Problem]:
+        """Every orphaned note and line note, located in its note file."""
+        return [problem for d in self.notes for problem in d.problems()]
+
+    def followed(self) -> list[Note]:
+        """The notes to attach: orphaned notes left out, and orphaned line notes taken out of theirs."""
+        notes = []
+        for d in self.notes:
+            if d.target_state == "orphaned":
+                continue
+            keep = tuple(ln.line_note for ln in d.line_notes if ln.state != "orphaned")
+            notes.append(
+                d.note if len(keep) == len(d.note.line_notes) else replace(d.note, line_notes=keep)
+            )
+        return notes
+
+
+def decide_drift(notes: Sequence[Note], index: ObjectIndex, lock: Lock) -> DriftReport:
+    """The state of every note in `notes` against `index`, given what `lock` says they were written for."""
+    names = {note.name for note in notes}
+    return DriftReport(
+        notes=tuple(_note_drift(note, index, lock.get(note.name)) for note in notes),
+        stale=tuple(sorted(name for name in lock.entries if name not in names)),
+    )
+
+
+def _lines(start: int, end: int) -> str:
+    return f"line {start}" if start == end else f"lines {start}–{end}"
+
+
+def _compare(
+    locked: LockedSpan,
+    text: Sequence[str],
+    start: int,
+    end: int,
+    *,
+    same_file: bool,
+    fingerprint: Callable[[Sequence[str]], str],
+    torch: str,
+) -> tuple[State, str]:
+    if exact_fingerprint(text) == locked.exact:
+        # The same text starting at the same line: for a class, methods below may have grown.
+        if same_file and start == locked.start:
+            return "fresh", ""
+        return (
+            "moved",
+            f"now at {_lines(start, end)}, written for {_lines(locked.start, locked.end)}",
+        )
+    if fingerprint(text) == locked.code:
+        return "cosmetic", f"only comments, docstrings or formatting changed since torch {torch}"
+    return "changed", f"the code changed since torch {torch}"
+
+
+def _note_drift(note: Note, index: ObjectIndex, locked: LockEntry | None) -> NoteDrift:
+    refresh = f"re-read the note, then run `annotate refresh {note.name}`"
+    obj = index.get(note.target)
+    if locked is None:
+        return NoteDrift(
+            note=note,
+            target_state="unlocked",
+            reason="not in the lock file yet",
+            fix=f"run `annotate refresh {note.name}`",
+            obj=obj,
+            line_notes=tuple(_unlocked_line(ln, obj, index, note.name) for ln in note.line_notes),
+        )
+    if obj is None:
+        close = index.candidates(note.target)
+        hint = f" (did you mean {', '.join(f'`{c}`' for c in close)}?)" if close else ""
+        return NoteDrift(
+            note=note,
+            target_state="orphaned",
+            reason=f"its target `{note.target}` is no longer in {locked.file.rsplit('/', 1)[-1]} "
+            f"(the note was written for torch {locked.torch})",
+            fix=f"if it was renamed, point `target:` at the new name{hint} and {refresh}; "
+            "if it was removed, remove or retarget the note",
+            locked=locked,
+            line_notes=tuple(
+                LineDrift(
+                    line_note=ln,
+                    state="orphaned",
+                    reason="its target is gone",
+                    fix="see the note's target",
+                    locked=locked.line_notes.get(ln.anchor),
+                )
+                for ln in note.line_notes
+            ),
+        )
+    state, reason = _compare(
+        locked.span,
+        target_text(obj, index),
+        obj.lineno,
+        obj.endlineno,
+        same_file=obj.file == locked.file,
+        fingerprint=code_fingerprint,
+        torch=locked.torch,
+    )
+    if obj.path != locked.target:
+        reason = (
+            f"the target is now `{obj.path}`, locked as `{locked.target}`; {reason or 'same code'}"
+        )
+    return NoteDrift(
+        note=note,
+        target_state=state,
+        reason=reason,
+        fix=refresh if state in ("cosmetic", "changed") else "",
+        obj=obj,
+        locked=locked,
+        line_notes=tuple(_line_drift(ln, obj, index, locked, note) for ln in note.line_notes),
+    )
+
+
+def _unlocked_line(
+    line_note: LineNote, obj: ObjectInfo | None, index: ObjectIndex, name: str
+) -> LineDrift:
+    hits = anchor_lines(line_note.anchor, obj, index) if obj else []
+    start = hits[0] if len(hits) == 1 else None
+    return LineDrift(
+        line_note=line_note,
+        state="unlocked",
+        reason="not in the lock file yet",
+        fix=f"run `annotate refresh {name}`",
+        start=start,
+        end=statement_end(index, obj.file, start) if obj and start else None,
+    )
+
+
+def _line_drift(
+    line_note: LineNote, obj: ObjectInfo, index: ObjectIndex, locked: LockEntry, note: Note
+) -> LineDrift:
+    span = locked.line_notes.get(line_note.anchor)
+    if span is None:
+        return _unlocked_line(line_note, obj, index, note.name)
+    hits = anchor_lines(line_note.anchor, obj, index)
+    if len(hits) != 1:
+        why = _anchor_problem(line_note, obj, index, note.file)
+        unique = ": no longer unique" if hits else ""
+        return LineDrift(
+            line_note=line_note,
+            state="orphaned",
+            reason=f"{why.message}{unique} (written for line {span.start}, torch {locked.torch})",
+            fix=f"{why.fix}; then re-read the note and run `annotate refresh {note.name}`",
+            locked=span,
+        )
+    start = hits[0]
+    end = statement_end(index, obj.file, start)
+    state, reason = _compare(
+        span,
+        index.lines[obj.file][start - 1 : end],
+        start,
+        end,
+        same_file=obj.file == locked.file,
+        fingerprint=line_fingerprint,
+        torch=locked.torch,
+    )
+    return LineDrift(
+        line_note=line_note,
+        state=state,
+        reason=reason,
+        start=start,
+        end=end,
+        locked=span,
+    )
+
+
+def _anchor_problem(
+    line_note: LineNote, obj: ObjectInfo, index: ObjectIndex, file: Path
+) -> Problem:
+    """Why `line_note` cannot be placed in `obj`, in the words attaching it would use."""
+    try:
+        place_line_note(line_note, obj, index, file=file)
+    except NoteError as error:
+        return error.problems[0]
+    raise AssertionError(f"`{line_note.anchor}` is placed in `{obj.short}`")

@@ -1,0 +1,170 @@
+"""`annotate check` and `annotate refresh`: the table, the exit codes, and a lock kept by commands alone."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+
+from annotate.lock import dump_lock, read_lock
+from annotate.notes import read_notes
+from tests import drift_cases as cases
+from tests.conftest import NOTES, make_torch_tree, write_note
+
+
+@pytest.fixture
+def notes(tmp_path):
+    """The test notes, locked against the installed torch, in a folder of this test's own."""
+    return cases.locked_notes(tmp_path / "notes", tmp_path / "cache")
+
+
+def check(notes, tmp_path, *extra):
+    return cases.run_cli("check", "--notes", str(notes), "--cache", str(tmp_path / "cache"), *extra)
+
+
+def refresh(notes, tmp_path, *extra):
+    return cases.run_cli(
+        "refresh", "--notes", str(notes), "--cache", str(tmp_path / "cache"), *extra
+    )
+
+
+def rows(out):
+    """The table's rows as (state, first cell) pairs."""
+    lines = out.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("STATE"))
+    table = []
+    for line in lines[start + 1 :]:
+        state, _, rest = line.partition(" ")
+        if state not in ("fresh", "moved", "cosmetic", "unlocked", "changed", "orphaned"):
+            break
+        table.append((state, rest.strip().split("  ")[0]))
+    return table
+
+
+def entries(notes):
+    return json.loads((notes / "notes.lock.json").read_text())["notes"]
+
+
+def test_every_note_of_the_repository_is_fresh_against_the_installed_torch(tmp_path):
+    code, out = check(NOTES, tmp_path, "--strict")
+    table = rows(out)
+    expected = sum(1 + len(note.line_notes) for note in read_notes(NOTES))
+    assert len(table) == expected
+    stale = [row for row in table if row[0] != "fresh"]
+    assert not stale, f"run `annotate refresh --new` for new notes; not fresh: {stale}\n{out}"
+    assert code == 0, out
+
+
+def test_the_committed_lock_is_exactly_what_refresh_writes():
+    lock_file = NOTES / "notes.lock.json"
+    assert dump_lock(read_lock(lock_file)) == lock_file.read_text(encoding="utf-8")
+
+
+def test_check_fails_on_orphaned_and_with_strict_on_changed(tmp_path, installed_torch, notes):
+    removed = make_torch_tree(tmp_path / "removed", installed_torch, edit=cases.remove_getattr)
+    code, out = check(notes, tmp_path, "--torch-root", str(removed))
+    assert code == 1
+    assert ("orphaned", "module/Module.__getattr__.md") in rows(out)
+    assert f"error: {notes / 'module/Module.__getattr__.md'}:2: the note is orphaned" in out
+
+    changed = make_torch_tree(tmp_path / "changed", installed_torch, edit=cases.STATEMENT_CHANGED)
+    code, out = check(notes, tmp_path, "--torch-root", str(changed))
+    assert code == 0 and ("changed", "module/Module.to.md") in rows(out)
+    code, out = check(notes, tmp_path, "--torch-root", str(changed), "--strict")
+    assert code == 1 and "annotate refresh NOTE" in out
+
+
+def test_the_torch_root_also_comes_from_the_environment(
+    tmp_path, installed_torch, notes, monkeypatch
+):
+    changed = make_torch_tree(tmp_path / "changed", installed_torch, edit=cases.STATEMENT_CHANGED)
+    monkeypatch.setenv("ANNOTATE_TORCH_ROOT", str(changed))
+    code, out = check(notes, tmp_path)
+    assert code == 0 and ("changed", "module/Module.to.md") in rows(out)
+
+
+def test_a_new_note_fails_strict_until_refresh_new_records_it_alone(tmp_path, notes):
+    before = entries(notes)
+    write_note(notes, "module/Module.cuda.md", "---\ntarget: Module.cuda\n---\nOn `cuda`.\n")
+    code, out = check(notes, tmp_path)
+    assert code == 0 and ("unlocked", "module/Module.cuda.md") in rows(out)
+    assert check(notes, tmp_path, "--strict")[0] == 1
+    code, out = refresh(notes, tmp_path, "--new")
+    assert code == 0 and "locked module/Module.cuda.md" in out
+    assert out.count("locked ") == 1
+    after = entries(notes)
+    assert {name: after[name] for name in before} == before
+    assert after["module/Module.cuda.md"]["target"] == "torch.nn.modules.module.Module.cuda"
+    assert check(notes, tmp_path, "--strict")[0] == 0
+
+
+def test_refresh_rewrites_only_the_named_note(tmp_path, installed_torch, notes):
+    changed = make_torch_tree(tmp_path / "changed", installed_torch, edit=cases.STATEMENT_CHANGED)
+    before = entries(notes)
+    code, out = refresh(notes, tmp_path, "--torch-root", str(changed), "module/Module.to.md")
+    assert code == 0, out
+    after = entries(notes)
+    assert '"Module.to accepts only floating point or complex "' in "\n".join(
+        after["module/Module.to.md"]["text"]
+    )
+    assert {k: v for k, v in after.items() if k != "module/Module.to.md"} == {
+        k: v for k, v in before.items() if k != "module/Module.to.md"
+    }
+    assert check(notes, tmp_path, "--torch-root", str(changed), "--strict")[0] == 0
+    # Against the installed torch the same note now reads as changed: the lock follows the person.
+    assert ("changed", "module/Module.to.md") in rows(check(notes, tmp_path)[1])
+
+
+def test_a_note_path_names_the_note_too(tmp_path, notes):
+    code, out = refresh(notes, tmp_path, str(notes / "module" / "Module.to.md"))
+    assert code == 0 and "locked module/Module.to.md" in out
+
+
+def test_refresh_drops_a_deleted_note_and_refuses_unknown_names(tmp_path, notes):
+    (notes / "module/Module.__getattr__.md").unlink()
+    code, out = check(notes, tmp_path)
+    assert "`module/Module.__getattr__.md`, which no longer exists" in out
+    assert check(notes, tmp_path, "--strict")[0] == 1
+    code, out = refresh(notes, tmp_path, "module/Module.__getattr__.md")
+    assert code == 0 and "dropped module/Module.__getattr__.md" in out
+    assert "module/Module.__getattr__.md" not in entries(notes)
+    code, out = refresh(notes, tmp_path, "module/Module.tto.md")
+    assert code == 1 and "did you mean `module/Module.to.md`" in out
+
+
+def test_refresh_records_nothing_for_a_note_that_does_not_attach(tmp_path, installed_torch, notes):
+    renamed = make_torch_tree(tmp_path / "renamed", installed_torch, edit=cases.RENAMED)
+    before = (notes / "notes.lock.json").read_bytes()
+    code, out = refresh(
+        notes, tmp_path, "--torch-root", str(renamed), "module/Module._save_to_state_dict.md"
+    )
+    assert code == 1
+    assert "target `torch.nn.Module._save_to_state_dict` is not an object" in out
+    assert "did you mean `Module._save_own_state`" in out
+    assert (notes / "notes.lock.json").read_bytes() == before
+
+
+def test_a_broken_lock_file_names_its_line_and_the_fix(tmp_path, notes):
+    lock_file = notes / "notes.lock.json"
+    text = lock_file.read_text().replace('  "notes": {\n', '  "notes": {\n<<<<<<< HEAD\n', 1)
+    lock_file.write_text(text)
+    code, out = check(notes, tmp_path)
+    assert code == 1
+    assert f"{lock_file}:4: the lock file is not valid JSON" in out
+    assert "annotate refresh --all" in out
+    assert refresh(notes, tmp_path, "--all")[0] == 0
+    assert check(notes, tmp_path, "--strict")[0] == 0
+
+
+def test_refresh_needs_names_or_a_flag(tmp_path, notes):
+    code, out = refresh(notes, tmp_path)
+    assert code == 1 and "name the notes you re-read" in out
+
+
+def test_refresh_all_writes_the_same_lock_twice(tmp_path):
+    folder = shutil.copytree(NOTES, tmp_path / "notes")
+    assert refresh(folder, tmp_path, "--all")[0] == 0
+    first = (folder / "notes.lock.json").read_text()
+    assert refresh(folder, tmp_path, "--all")[0] == 0
+    assert (folder / "notes.lock.json").read_text() == first

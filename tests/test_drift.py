@@ -1,0 +1,276 @@
+"""Each kind of torch edit gives its state, and no note is ever placed beside other code."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from annotate.drift import decide_drift
+from annotate.drift_view import object_drift_view
+from annotate.errors import NoteError
+from annotate.fingerprint import normalised_tokens
+from annotate.guide import Guide, load_guide
+from annotate.lock import read_lock
+from annotate.notes import read_notes
+from tests import drift_cases as cases
+from tests.conftest import make_torch_tree, write_note
+
+
+@pytest.fixture(scope="module")
+def locked(tmp_path_factory):
+    """The test notes, locked against the installed torch."""
+    root = tmp_path_factory.mktemp("locked")
+    return cases.locked_notes(root / "notes", root / "cache")
+
+
+def read_against(tmp_path, installed_torch, notes_dir, edit) -> Guide:
+    """The guide of `notes_dir` read against a copy of the installed torch passed through `edit`."""
+    tree = make_torch_tree(tmp_path / "torch-tree", installed_torch, edit=edit)
+    return load_guide(
+        notes_dir,
+        snapshot_dir=tmp_path / "cache" / "snapshot",
+        torch_root=tree,
+        allow_orphaned=True,
+    )
+
+
+def assert_never_misplaced(guide: Guide, notes_dir) -> None:
+    """Every shown note stands at the object it was locked for, each line note on its quoted line."""
+    lock = read_lock(notes_dir / "notes.lock.json")
+    for attached in guide.notes:
+        entry = lock.get(attached.note.name)
+        assert attached.obj.path == entry.target
+        lines = guide.index.lines[attached.obj.file]
+        assert re.match(r"\s*(async\s+)?def |\s*class ", lines[attached.obj.lineno - 1])
+        assert f" {attached.obj.name}" in lines[attached.obj.lineno - 1]
+        for placed in attached.line_notes:
+            assert attached.obj.lineno <= placed.start <= attached.obj.endlineno
+            squashed = " ".join(lines[placed.start - 1].split())
+            assert " ".join(placed.note.anchor.split()) in squashed
+            was = entry.line_notes[placed.note.anchor]
+            # The line read now is the line written for, up to comments and spacing.
+            assert normalised_tokens(lines[placed.start - 1 : placed.start]) == normalised_tokens(
+                was.text[:1]
+            )
+
+
+def states_of(guide: Guide) -> dict[str, str]:
+    assert guide.drift is not None
+    return {d.note.name: d.target_state for d in guide.drift.notes}
+
+
+def line_states_of(guide: Guide, name: str) -> dict[str, tuple[str, int | None]]:
+    drift = guide.drift.of(name)
+    return {ln.line_note.anchor: (ln.state, ln.start) for ln in drift.line_notes}
+
+
+def test_against_the_torch_they_were_locked_for_every_note_is_fresh(
+    tmp_path, installed_torch, locked
+):
+    guide = read_against(tmp_path, installed_torch, locked, None)
+    assert set(guide.states.values()) == {"fresh"}
+    assert len(guide.states) == len(cases.NOTES)
+    assert all(ln.state == "fresh" for d in guide.drift.notes for ln in d.line_notes)
+    assert_never_misplaced(guide, locked)
+
+
+def test_lines_inserted_above_a_function_are_followed_as_moved(tmp_path, installed_torch, locked):
+    before = read_lock(locked / "notes.lock.json")
+    guide = read_against(tmp_path, installed_torch, locked, cases.INSERTED_ABOVE)
+    assert states_of(guide) == {
+        "module/Module.to.md": "fresh",
+        "module/Module.__getattr__.md": "fresh",
+        "module/Module._save_to_state_dict.md": "fresh",
+        "module/Module._named_members.md": "moved",
+        "container/Sequential.forward.md": "moved",
+    }
+    for name in ("module/Module._named_members.md", "container/Sequential.forward.md"):
+        was = before.get(name)
+        for anchor, (state, start) in line_states_of(guide, name).items():
+            assert (state, start) == ("moved", was.line_notes[anchor].start + 3)
+        assert guide.note_for(was.target).obj.lineno == was.span.start + 3
+    assert_never_misplaced(guide, locked)
+
+
+def test_an_overload_added_before_a_function_never_misplaces_its_note(
+    tmp_path, installed_torch, locked
+):
+    guide = read_against(tmp_path, installed_torch, locked, cases.OVERLOAD_ADDED)
+    states = states_of(guide)
+    assert states["module/Module.to.md"] in ("moved", "fresh")
+    assert states["module/Module._named_members.md"] in ("moved", "fresh")
+    for path in (
+        "torch.nn.modules.module.Module.to",
+        "torch.nn.modules.module.Module._named_members",
+    ):
+        obj = guide.note_for(path).obj
+        lines = guide.index.lines[obj.file]
+        # The note is on the implementation, not on the stub just added.
+        assert "@overload" not in lines[obj.lineno - 1] and "..." not in lines[obj.lineno - 1]
+    assert_never_misplaced(guide, locked)
+
+
+def test_a_comment_and_a_docstring_edited_are_cosmetic(tmp_path, installed_torch, locked):
+    guide = read_against(tmp_path, installed_torch, locked, cases.COSMETIC)
+    states = states_of(guide)
+    assert states["module/Module.to.md"] == "cosmetic"
+    assert states["module/Module._save_to_state_dict.md"] == "cosmetic"
+    assert states["module/Module._named_members.md"] == "moved"  # one line added above it
+    assert line_states_of(guide, "module/Module.to.md")["return self._apply(convert)"][0] == (
+        "cosmetic"
+    )
+    (ln,) = guide.drift.of("module/Module._save_to_state_dict.md").line_notes
+    assert ln.state == "moved" and ln.start == ln.locked.start + 1
+    assert "changed" not in guide.states.values()
+    assert_never_misplaced(guide, locked)
+
+
+def test_one_statement_changed_is_changed_with_the_old_and_new_code(
+    tmp_path, installed_torch, locked
+):
+    guide = read_against(tmp_path, installed_torch, locked, cases.STATEMENT_CHANGED)
+    states = states_of(guide)
+    assert states["module/Module.to.md"] == "changed"
+    assert {s for name, s in states.items() if name != "module/Module.to.md"} == {"fresh"}
+    drift = guide.drift.of("module/Module.to.md")
+    assert "code changed since torch" in drift.reason
+    assert all(ln.state == "fresh" for ln in drift.line_notes)  # the quoted lines did not change
+    old = "\n".join(drift.locked.span.text)
+    assert '"nn.Module.to only accepts' in old
+    assert '"Module.to accepts only' not in old
+    assert_never_misplaced(guide, locked)
+
+
+def test_a_renamed_function_orphans_its_note_and_it_is_attached_nowhere(
+    tmp_path, installed_torch, locked
+):
+    guide = read_against(tmp_path, installed_torch, locked, cases.RENAMED)
+    name = "module/Module._save_to_state_dict.md"
+    assert guide.states[name] == "orphaned"
+    assert all(n.note.name != name for n in guide.notes)
+    drift = guide.drift.of(name)
+    assert drift.obj is None
+    assert [ln.state for ln in drift.line_notes] == ["orphaned"]
+    (problem,) = guide.drift.orphaned()
+    assert problem.file == locked / name and problem.line == 2
+    assert "target `torch.nn.Module._save_to_state_dict` is no longer in module.py" in (
+        problem.message
+    )
+    assert "annotate check" in problem.fix
+    assert {s for n, s in guide.states.items() if n != name} == {"fresh"}
+    assert_never_misplaced(guide, locked)
+
+
+def test_a_removed_function_orphans_its_note(tmp_path, installed_torch, locked):
+    guide = read_against(tmp_path, installed_torch, locked, cases.remove_getattr)
+    name = "module/Module.__getattr__.md"
+    assert guide.index.get("Module.__getattr__") is None
+    assert guide.states[name] == "orphaned"
+    assert all(n.note.name != name for n in guide.notes)
+    # Functions after it moved up, and are followed there.
+    assert guide.states["module/Module._named_members.md"] == "moved"
+    assert_never_misplaced(guide, locked)
+
+
+def test_a_duplicated_quoted_line_orphans_that_line_note_only(tmp_path, installed_torch, locked):
+    guide = read_against(tmp_path, installed_torch, locked, cases.DUPLICATED)
+    name = "module/Module._named_members.md"
+    drift = guide.drift.of(name)
+    assert drift.target_state == "changed" and drift.state == "orphaned"
+    lines = line_states_of(guide, name)
+    assert lines["if v is None or v in memo:"] == ("orphaned", None)
+    assert lines["self.named_modules(prefix=prefix, remove_duplicate=remove_duplicate)"][0] == (
+        "fresh"
+    )
+    (problem,) = guide.drift.orphaned()
+    assert problem.line == 10  # the line note's heading in the note file
+    assert "matches 2 lines of `Module._named_members`" in problem.message
+    assert "no longer unique" in problem.message
+    (attached,) = [n for n in guide.notes if n.note.name == name]
+    assert [p.note.anchor for p in attached.line_notes] == [
+        "self.named_modules(prefix=prefix, remove_duplicate=remove_duplicate)"
+    ]
+    assert_never_misplaced(guide, locked)
+
+
+def test_an_orphaned_note_fails_loading_with_its_file_line_and_the_way_to_check(
+    tmp_path, installed_torch, locked
+):
+    tree = make_torch_tree(tmp_path / "tree", installed_torch, edit=cases.remove_getattr)
+    with pytest.raises(NoteError) as caught:
+        load_guide(locked, snapshot_dir=tmp_path / "snap", torch_root=tree)
+    (problem,) = caught.value.problems
+    assert str(problem).startswith(
+        f"{locked / 'module/Module.__getattr__.md'}:2: the note is orphaned"
+    )
+    assert "`annotate check`" in str(problem)
+
+
+def test_a_note_without_a_lock_entry_is_unlocked_and_checked_as_before(
+    tmp_path, installed_torch, locked, index
+):
+    notes = read_notes(locked)
+    new = tmp_path / "notes"
+    write_note(new, "module/Module.cuda.md", "---\ntarget: Module.cuda\n---\nOn `cuda`.\n")
+    (fresh_note,) = read_notes(new)
+    report = decide_drift([*notes, fresh_note], index, read_lock(locked / "notes.lock.json"))
+    assert report.states()["module/Module.cuda.md"] == "unlocked"
+    assert report.orphaned() == []
+    # An unknown target on a note never locked is a plain mistake: "did you mean", not orphaned.
+    write_note(new, "module/Module.cuda.md", "---\ntarget: Module.cdua\n---\nx\n")
+    with pytest.raises(NoteError, match=r"did you mean `Module.cuda`"):
+        load_guide(new, snapshot_dir=tmp_path / "snap")
+
+
+CLASS_NOTE = {
+    "container/Sequential.md": """---
+target: torch.nn.Sequential
+---
+A list of modules called in turn.
+
+## `_modules: dict[str, Module]`
+
+The annotation narrows what `_modules` holds.
+"""
+}
+
+
+@pytest.mark.parametrize(
+    ("change", "state"),
+    [
+        (
+            (
+                "    def append(self, module: Module) -> Self:\n",
+                "    def prepend(self, module: Module) -> Self:\n        return self\n\n"
+                "    def append(self, module: Module) -> Self:\n",
+            ),
+            "fresh",
+        ),
+        (("A sequential container.", "A container of modules in sequence."), "cosmetic"),
+        (
+            (
+                "    _modules: dict[str, Module]  # type: ignore[assignment]\n",
+                "    _modules: dict[str, Module]  # type: ignore[assignment]\n    _frozen = False\n",
+            ),
+            "changed",
+        ),
+    ],
+    ids=["method-added", "docstring-edited", "class-attribute-added"],
+)
+def test_a_note_on_a_class_is_about_the_class_not_its_methods(
+    tmp_path, installed_torch, change, state
+):
+    notes = cases.locked_notes(tmp_path / "notes", tmp_path / "lock-cache", CLASS_NOTE)
+    entry = read_lock(notes / "notes.lock.json").get("container/Sequential.md")
+    assert entry.span.text[0] == "class Sequential(Module):"
+    assert not any(line.lstrip().startswith("def forward(") for line in entry.span.text)
+    guide = read_against(tmp_path, installed_torch, notes, cases.edit(cases.CONTAINER, change))
+    assert guide.states == {"container/Sequential.md": state}
+    (attached,) = guide.notes
+    assert attached.obj.path == "torch.nn.modules.container.Sequential"
+    assert_never_misplaced(guide, notes)
+    if state == "changed":
+        view = object_drift_view(guide, "container/Sequential.md")
+        assert "+    _frozen = False" in view["diff"].splitlines()
+        assert "class Sequential without its methods" in view["diff"]

@@ -1,0 +1,150 @@
+"""Drift as a reader sees it: banners, diffs and labels in built pages, the maintenance page, and
+the build failing on orphaned notes."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from tests import drift_cases as cases
+from tests.conftest import copy_project, make_torch_tree, run_mkdocs
+from tests.test_site import object_block, page
+
+DRIFTED = cases.edits(cases.STATEMENT_CHANGED, cases.COSMETIC, cases.INSERTED_ABOVE)
+"""`to` changed (and its last line reformatted), `_save_to_state_dict` re-commented,
+`_named_members` and `Sequential.forward` moved."""
+
+
+def project_with_test_notes(root):
+    """A copy of the site whose notes are the test notes, locked against the installed torch."""
+    config = copy_project(root / "project")
+    notes = root / "project" / "docs" / "notes"
+    shutil.rmtree(notes)
+    cases.locked_notes(notes, root / "lock-cache")
+    return config
+
+
+def text_of(node):
+    return " ".join(node.all_text().split())
+
+
+@pytest.fixture(scope="module")
+def drifted_site(tmp_path_factory, installed_torch):
+    root = tmp_path_factory.mktemp("drifted")
+    config = project_with_test_notes(root)
+    tree = make_torch_tree(root / "torch-tree", installed_torch, edit=DRIFTED)
+    result = run_mkdocs(root / "site", config=config, env={"ANNOTATE_TORCH_ROOT": str(tree)})
+    assert result.returncode == 0, result.stderr[-4000:]
+    return root / "site"
+
+
+def test_the_build_from_the_installed_torch_marks_nothing(site):
+    for html in site.rglob("*.html"):
+        text = html.read_text(encoding="utf-8")
+        assert "an-drift" not in text, html
+        assert "code changed since" not in text, html
+    tree = page(site, "maintenance")
+    (title,) = [n for n in tree.find_all("p", cls="admonition-title")]
+    assert text_of(title) == "Every note is fresh"
+    assert not tree.find_all("table")
+    assert any(
+        a.attrs.get("href", "").endswith("maintenance/") for a in page(site, "").find_all("a")
+    )
+
+
+def test_a_changed_function_shows_a_banner_and_the_diff_above_its_note(drifted_site):
+    block = object_block(page(drifted_site, "chapters/to-and-apply"), "torch.nn.Module.to")
+    (banner,) = block.find_all("div", cls="an-drift")
+    assert banner.attrs["data-an-state"] == "changed"
+    (title,) = banner.find_all("p", cls="admonition-title")
+    assert text_of(title) == "Written for torch 2.13.0+cpu, code changed since"
+    deleted = " ".join(text_of(n) for n in banner.find_all("span", cls="gd"))
+    inserted = " ".join(text_of(n) for n in banner.find_all("span", cls="gi"))
+    assert '- "nn.Module.to only accepts floating point or complex "' in deleted
+    assert '+ "Module.to accepts only floating point or complex "' in inserted
+    # The banner comes before the note, which is still shown whole.
+    order = [n for n in block.iter() if n is banner or "an-note-body" in n.classes]
+    assert order[0] is banner and len(order) == 2
+    assert "Moves and casts." in text_of(order[1])
+    # The reformatted last line carries its own small label.
+    *others, last = block.find_all("aside", cls="an-line-note")
+    assert "The walk." in text_of(last)
+    assert not any(o.find_all("span", cls="an-drift-label") for o in others)
+    (label,) = last.find_all("span", cls="an-drift-label")
+    assert label.attrs["data-an-state"] == "cosmetic"
+    assert text_of(label) == "Reformatted since torch 2.13.0+cpu"
+
+
+def test_cosmetic_is_labelled_and_moved_is_silent(drifted_site):
+    block = object_block(
+        page(drifted_site, "chapters/state-dict"), "torch.nn.Module._save_to_state_dict"
+    )
+    assert not block.find_all("div", cls="an-drift")
+    (label,) = block.find_all("p", cls="an-drift-label")
+    assert label.attrs["data-an-state"] == "cosmetic"
+    assert "the code is the same" in text_of(label)
+    moved = object_block(
+        page(drifted_site, "chapters/named-members"), "torch.nn.Module._named_members"
+    )
+    assert "an-drift" not in str([n.attrs for n in moved.iter()])
+    asides = moved.find_all("aside", cls="an-line-note")
+    assert len(asides) == 2
+
+
+def test_the_whole_file_page_shows_the_same_banner_and_labels(drifted_site):
+    tree = page(drifted_site, "files/module")
+    (to,) = tree.find_all("aside", data_an_note="module/Module.to.md")
+    (banner,) = to.find_all("div", cls="an-drift")
+    assert "code changed since" in text_of(banner)
+    assert any("Module.to accepts only" in text_of(n) for n in banner.find_all("span", cls="gi"))
+    (state_dict,) = tree.find_all("aside", data_an_note="module/Module._save_to_state_dict.md")
+    assert state_dict.find_all("p", cls="an-drift-label")
+    (named,) = tree.find_all("aside", data_an_note="module/Module._named_members.md")
+    assert not named.find_all("p", cls="an-drift-label") and not named.find_all(cls="an-drift")
+
+
+def test_the_maintenance_page_lists_every_note_that_is_not_fresh(drifted_site):
+    tree = page(drifted_site, "maintenance")
+    (table,) = tree.find_all("table")
+    rows = {}
+    for tr in table.find_all("tr")[1:]:
+        cells = tr.find_all("td")
+        rows[text_of(cells[0])] = (text_of(cells[1]), text_of(cells[2]), cells[0])
+    assert rows["Module.to"][:2] == ("module/Module.to.md", "changed")
+    assert rows["Module.to, line note return self._apply(convert)"][1] == "cosmetic"
+    assert rows["Module._save_to_state_dict"][1] == "cosmetic"
+    assert rows["Module._named_members"][1] == "moved"
+    assert rows["Sequential.forward"][1] == "moved"
+    assert "Module.__getattr__" not in rows
+    (link,) = rows["Module.to"][2].find_all("a")
+    assert link.attrs["href"].endswith("#torch.nn.Module.to")
+    (link,) = rows["Sequential.forward"][2].find_all("a")
+    assert link.attrs["href"].startswith("../files/container/#")
+
+
+def test_orphaned_notes_fail_the_build_with_file_line_reason_and_the_check_command(
+    tmp_path, installed_torch
+):
+    config = project_with_test_notes(tmp_path)
+    notes = tmp_path / "project" / "docs" / "notes"
+    tree = make_torch_tree(
+        tmp_path / "torch-tree",
+        installed_torch,
+        edit=cases.edits(cases.RENAMED, cases.remove_getattr, cases.DUPLICATED),
+    )
+    result = run_mkdocs(tmp_path / "site", config=config, env={"ANNOTATE_TORCH_ROOT": str(tree)})
+    assert result.returncode != 0
+    err = result.stderr
+    assert "annotate: 3 note problem(s)" in err
+    assert (
+        f"{notes / 'module/Module._save_to_state_dict.md'}:2: the note is orphaned: its target "
+        "`torch.nn.Module._save_to_state_dict` is no longer in module.py"
+    ) in err
+    assert f"{notes / 'module/Module.__getattr__.md'}:2: the note is orphaned" in err
+    assert (
+        f"{notes / 'module/Module._named_members.md'}:10: the line note on "
+        "`if v is None or v in memo:` of `Module._named_members` is orphaned"
+    ) in err
+    assert err.count("`annotate check` lists every note's state") == 3
+    assert "Traceback" not in err + result.stdout
