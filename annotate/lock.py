@@ -3,7 +3,8 @@
 For every note it records the torch version and commit, the target, its lines, two
 fingerprints (code only, and exact text) and the text itself, and the same for each line
 note. It is JSON with sorted keys and one source line per JSON line, so a refresh of one
-note changes only that note's lines in a diff. Only `annotate refresh` writes it.
+note changes only that note's lines in a diff. Only `annotate refresh` writes it (and
+`annotate new`, which adds the entry of the note it starts).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from annotate.fingerprint import code_fingerprint, exact_fingerprint, line_finge
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
 
-    from annotate.attach import AttachedNote
+    from annotate.attach import AttachedLineNote, AttachedNote
     from annotate.index import ObjectIndex, ObjectInfo
     from annotate.snapshot import Snapshot
 
@@ -82,7 +83,18 @@ class Lock:
 
 def lock_entry(attached: AttachedNote, /, *, snapshot: Snapshot, index: ObjectIndex) -> LockEntry:
     """The entry recording `attached` as it reads against `snapshot` now."""
-    obj = attached.obj
+    return object_entry(attached.obj, snapshot=snapshot, index=index, placed=attached.line_notes)
+
+
+def object_entry(
+    obj: ObjectInfo,
+    /,
+    *,
+    snapshot: Snapshot,
+    index: ObjectIndex,
+    placed: Iterable[AttachedLineNote] = (),
+) -> LockEntry:
+    """The entry recording `obj` (and the line notes `placed` on it) as it reads now."""
     lines = index.lines[obj.file]
     target = target_text(obj, index)
     return LockEntry(
@@ -97,10 +109,7 @@ def lock_entry(attached: AttachedNote, /, *, snapshot: Snapshot, index: ObjectIn
             exact=exact_fingerprint(target),
             text=tuple(target),
         ),
-        line_notes={
-            placed.note.anchor: _line_span(lines, placed.start, placed.end)
-            for placed in attached.line_notes
-        },
+        line_notes={item.note.anchor: _line_span(lines, item.start, item.end) for item in placed},
     )
 
 

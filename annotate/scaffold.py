@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from annotate.attach import statement_end
 from annotate.errors import AnnotateError
+from annotate.lock import LOCK_NAME, object_entry, read_lock, write_lock
 
 if TYPE_CHECKING:
     from annotate.guide import Guide
@@ -65,8 +66,12 @@ def signature(obj: ObjectInfo, guide: Guide) -> str:
     return lines[obj.lineno - 1].strip()
 
 
-def new_note(guide: Guide, path: str, /, *, notes_dir: Path) -> Path:
-    """Write a note file for the object at `path` (short, public or canonical) and return it."""
+def new_note(guide: Guide, path: str, /, *, notes_dir: Path, lock_file: Path | None = None) -> Path:
+    """Write a note file for the object at `path` (short, public or canonical) and return it.
+
+    Its lock entry records the object as it reads now (`lock_file`, default beside the notes),
+    so that a change of torch between writing and merging is seen.
+    """
     obj = guide.index.get(path)
     if obj is None:
         close = guide.index.candidates(path)
@@ -102,4 +107,8 @@ def new_note(guide: Guide, path: str, /, *, notes_dir: Path) -> Path:
     target.parent.mkdir(parents=True, exist_ok=True)
     with target.open("x", encoding="utf-8") as handle:  # never overwrite, even in a race
         handle.write(text)
+    lock_path = lock_file or notes_dir / LOCK_NAME
+    entry = object_entry(obj, snapshot=snapshot, index=guide.index)
+    name = target.relative_to(notes_dir).as_posix()
+    write_lock(lock_path, read_lock(lock_path).replaced({name: entry}))
     return target

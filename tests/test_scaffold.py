@@ -9,6 +9,7 @@ import pytest
 
 from annotate.cli import main
 from annotate.guide import load_guide
+from annotate.lock import LOCK_NAME, read_lock
 from annotate.notes import read_note
 from annotate.scaffold import ScaffoldError, coverage, new_note, signature
 from tests.conftest import ROOT, write_note
@@ -31,11 +32,14 @@ def test_new_writes_a_note_for_a_short_path_that_must_then_be_written(tmp_path, 
     assert signature(obj, guide) in text and f"lines {obj.lineno}-{obj.endlineno}" in text
     with pytest.raises(Exception, match="the note is empty"):
         read_note(path)  # the scaffold alone is not a note yet
+    entry = read_lock(notes / LOCK_NAME).get("container/Sequential.forward.md")
+    assert entry is not None and entry.target == obj.path and entry.torch == guide.snapshot.version
+    assert (entry.span.start, entry.span.end) == (obj.lineno, obj.endlineno)
     path.write_text(text + "Runs each child in turn.\n\n## `input = module(input)`\n\nThe chain.\n")
-    (attached,) = [
-        n for n in load_guide(notes, snapshot_dir=tmp_path / "snap").notes if n.obj == obj
-    ]
+    written = load_guide(notes, snapshot_dir=tmp_path / "snap")
+    (attached,) = [n for n in written.notes if n.obj == obj]
     assert attached.line_notes[0].start > obj.lineno
+    assert written.states["container/Sequential.forward.md"] == "unlocked"  # the new line note
 
 
 def test_new_refuses_to_overwrite_or_to_guess(tmp_path, notes):
