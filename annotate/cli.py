@@ -10,6 +10,7 @@ from pathlib import Path
 from annotate.drift_commands import add_check, add_refresh
 from annotate.errors import AnnotateError, NoteError
 from annotate.guide import Guide, load_guide
+from annotate.index import build_index
 from annotate.scaffold import coverage, new_note
 from annotate.snapshot import take_snapshot
 
@@ -55,8 +56,10 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def cmd_new(args: argparse.Namespace) -> int:
     """Start a note file for an object (short, public or full path); never overwrites."""
-    guide = _guide(args)
-    path = new_note(guide, args.object, notes_dir=Path(args.notes))
+    # Only the sources are needed: a half-written note elsewhere must not block a new one.
+    snapshot = take_snapshot(Path(args.cache) / "snapshot", torch_root=args.torch_root)
+    index = build_index(snapshot)
+    path = new_note(args.object, snapshot=snapshot, index=index, notes_dir=Path(args.notes))
     print(f"wrote {path}")
     print("next: write the note, run `annotate check`, preview with `mkdocs serve`")
     return 0

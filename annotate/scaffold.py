@@ -8,12 +8,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from annotate.attach import statement_end
-from annotate.errors import AnnotateError
+from annotate.errors import AnnotateError, NoteError
 from annotate.lock import LOCK_NAME, object_entry, read_lock, write_lock
+from annotate.notes import read_note
 
 if TYPE_CHECKING:
     from annotate.guide import Guide
-    from annotate.index import ObjectInfo
+    from annotate.index import ObjectIndex, ObjectInfo
+    from annotate.snapshot import Snapshot
 
 
 class ScaffoldError(AnnotateError):
@@ -55,49 +57,54 @@ def note_path(obj: ObjectInfo, notes_dir: Path) -> Path:
     return notes_dir / Path(obj.file).stem / f"{obj.short}.md"
 
 
-def signature(obj: ObjectInfo, guide: Guide) -> str:
+def signature(obj: ObjectInfo, index: ObjectIndex) -> str:
     """The `def`/`class` header of `obj` as written, on one line."""
-    lines = guide.index.lines[obj.file]
+    lines = index.lines[obj.file]
     for number in range(obj.lineno, obj.endlineno + 1):
         if lines[number - 1].lstrip().startswith(("def ", "async def ", "class ")):
-            end = statement_end(guide.index, obj.file, number)
+            end = statement_end(index, obj.file, number)
             header = " ".join(line.strip() for line in lines[number - 1 : end])
             return re.sub(r",?\s+\)", ")", re.sub(r"\(\s+", "(", header)).rstrip(":")
     return lines[obj.lineno - 1].strip()
 
 
-def new_note(guide: Guide, path: str, /, *, notes_dir: Path, lock_file: Path | None = None) -> Path:
+def new_note(
+    path: str,
+    /,
+    *,
+    snapshot: Snapshot,
+    index: ObjectIndex,
+    notes_dir: Path,
+    lock_file: Path | None = None,
+) -> Path:
     """Write a note file for the object at `path` (short, public or canonical) and return it.
 
     Its lock entry records the object as it reads now (`lock_file`, default beside the notes),
     so that a change of torch between writing and merging is seen.
     """
-    obj = guide.index.get(path)
+    obj = index.get(path)
     if obj is None:
-        close = guide.index.candidates(path)
+        close = index.candidates(path)
         hint = f"; did you mean {', '.join(f'`{c}`' for c in close)}?" if close else ""
         raise ScaffoldError(f"`{path}` is not an object of module.py or container.py{hint}")
-    existing = next((n for n in guide.notes if n.obj.path == obj.path), None)
+    existing = _note_on(obj, index, notes_dir)
     if existing is not None:
-        raise ScaffoldError(
-            f"`{obj.short}` already has a note: {existing.note.file}; edit that one"
-        )
+        raise ScaffoldError(f"`{obj.short}` already has a note: {existing}; edit that one")
     target = note_path(obj, notes_dir)
     if target.exists():
         raise ScaffoldError(f"{target} exists already; edit it instead")
     public = min(
         (
             name + obj.path[len(owner) :]
-            for name, owner in guide.index.public.items()
+            for name, owner in index.public.items()
             if obj.path == owner or obj.path.startswith(owner + ".")
         ),
         key=len,
         default=obj.path,
     )
-    snapshot = guide.snapshot
     text = (
         f"---\ntarget: {public}\n---\n"
-        f"<!-- {signature(obj, guide)}\n"
+        f"<!-- {signature(obj, index)}\n"
         f"     {obj.file}, lines {obj.lineno}-{obj.endlineno}, torch {snapshot.version}\n\n"
         "Write below, in your own words, what this does and why. To comment on one line, add a\n"
         "level-2 heading made of a piece of that line of code in backticks, then your text:\n\n"
@@ -108,7 +115,19 @@ def new_note(guide: Guide, path: str, /, *, notes_dir: Path, lock_file: Path | N
     with target.open("x", encoding="utf-8") as handle:  # never overwrite, even in a race
         handle.write(text)
     lock_path = lock_file or notes_dir / LOCK_NAME
-    entry = object_entry(obj, snapshot=snapshot, index=guide.index)
+    entry = object_entry(obj, snapshot=snapshot, index=index)
     name = target.relative_to(notes_dir).as_posix()
     write_lock(lock_path, read_lock(lock_path).replaced({name: entry}))
     return target
+
+
+def _note_on(obj: ObjectInfo, index: ObjectIndex, notes_dir: Path) -> Path | None:
+    """A note file already aimed at `obj`, read leniently: another note's mistakes are its own."""
+    for file in sorted(notes_dir.rglob("*.md")) if notes_dir.is_dir() else ():
+        try:
+            note = read_note(file, notes_dir=notes_dir)
+        except NoteError:
+            continue
+        if index.canonical(note.target) == obj.path:
+            return file
+    return None

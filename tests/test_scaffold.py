@@ -24,12 +24,14 @@ def notes(tmp_path):
 
 def test_new_writes_a_note_for_a_short_path_that_must_then_be_written(tmp_path, notes):
     guide = load_guide(notes, snapshot_dir=tmp_path / "snap")
-    path = new_note(guide, "Sequential.forward", notes_dir=notes)
+    path = new_note(
+        "Sequential.forward", snapshot=guide.snapshot, index=guide.index, notes_dir=notes
+    )
     assert path == notes / "container" / "Sequential.forward.md"
     text = path.read_text()
     assert text.startswith("---\ntarget: torch.nn.Sequential.forward\n---\n")
     obj = guide.index.get("Sequential.forward")
-    assert signature(obj, guide) in text and f"lines {obj.lineno}-{obj.endlineno}" in text
+    assert signature(obj, guide.index) in text and f"lines {obj.lineno}-{obj.endlineno}" in text
     with pytest.raises(Exception, match="the note is empty"):
         read_note(path)  # the scaffold alone is not a note yet
     entry = read_lock(notes / LOCK_NAME).get("container/Sequential.forward.md")
@@ -45,12 +47,12 @@ def test_new_writes_a_note_for_a_short_path_that_must_then_be_written(tmp_path, 
 def test_new_refuses_to_overwrite_or_to_guess(tmp_path, notes):
     guide = load_guide(notes, snapshot_dir=tmp_path / "snap")
     with pytest.raises(ScaffoldError, match=r"`Module.to` already has a note: .*Module\.to\.md"):
-        new_note(guide, "torch.nn.Module.to", notes_dir=notes)
+        new_note("torch.nn.Module.to", snapshot=guide.snapshot, index=guide.index, notes_dir=notes)
     with pytest.raises(ScaffoldError, match=r"did you mean `Module\.state_dict`"):
-        new_note(guide, "Module.stat_dict", notes_dir=notes)
+        new_note("Module.stat_dict", snapshot=guide.snapshot, index=guide.index, notes_dir=notes)
     (notes / "module" / "Module.cpu.md").write_text("mine")
     with pytest.raises(ScaffoldError, match="exists already"):
-        new_note(guide, "Module.cpu", notes_dir=notes)
+        new_note("Module.cpu", snapshot=guide.snapshot, index=guide.index, notes_dir=notes)
     assert (notes / "module" / "Module.cpu.md").read_text() == "mine"
 
 

@@ -1,0 +1,84 @@
+"""CONTRIBUTING.md followed step by step, as a newcomer would: scaffold, edit, check, build."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+
+from tests.conftest import ROOT, copy_project, run_mkdocs
+from tests.htmltree import parse
+
+GUIDE = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
+
+
+def sh(command: str, cwd) -> subprocess.CompletedProcess[str]:
+    """Run one command line of the guide (its `# comment` dropped) in the project copy."""
+    argv = command.split("#", 1)[0].split()
+    assert argv[0] == "annotate", command
+    return subprocess.run(
+        [sys.executable, "-m", "annotate.cli", *argv[1:]],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+    )
+
+
+def step(pattern: str) -> str:
+    match = re.search(pattern, GUIDE, re.M)
+    assert match, pattern
+    return match[0]
+
+
+def test_a_note_added_by_following_contributing_appears_on_the_site(tmp_path):
+    project = copy_project(tmp_path / "project").parent
+    new = step(r"^annotate new \S+.*$")
+    example = step(r"(?s)(?<=```markdown\n).*?(?=```\n)")
+    refresh = step(r"^annotate refresh \S+\.md.*$")
+    check = step(r"^annotate check --strict.*$")
+
+    created = sh(new, project)
+    assert created.returncode == 0, created.stderr
+    path = project / created.stdout.split()[1]
+    assert path.is_file() and "target:" in path.read_text()
+    scaffold = path.read_text()
+    again = sh(new, project)
+    assert again.returncode == 1 and "exists already" in again.stderr
+    assert path.read_text() == scaffold  # never overwrites
+
+    path.write_text(example, encoding="utf-8")  # the guide's example note, as it stands
+    unchecked = sh(check, project)
+    assert unchecked.returncode == 1 and "unlocked" in unchecked.stdout
+    recorded = sh(refresh, project)
+    assert recorded.returncode == 0, recorded.stderr
+    checked = sh(check, project)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+
+    result = run_mkdocs(tmp_path / "site", config=project / "mkdocs.yml")
+    assert result.returncode == 0, result.stderr[-3000:]
+    name = path.relative_to(project / "docs" / "notes").as_posix()
+    tree = parse((tmp_path / "site/files/module/index.html").read_text(encoding="utf-8"))
+    (shown,) = tree.find_all("aside", data_an_note=name)
+    assert "Why printing a model shows its whole tree" in " ".join(shown.all_text().split())
+    anchor = re.search(r"^## `(.+)`$", example, re.M)[1]
+    (line_note,) = tree.find_all("aside", data_an_note_of=name)
+    start = int(line_note.attrs["data-an-lines"].split("-")[0])
+    (line,) = tree.find_all("span", id=f"L{start}")
+    assert anchor in line.all_text()
+
+
+def test_the_error_shown_in_contributing_is_the_real_one(tmp_path):
+    project = copy_project(tmp_path / "project").parent
+    sh(step(r"^annotate new \S+.*$"), project)
+    shown = step(r"(?s)(?<=```text\n)error: .*?(?=\n```)")
+    path, line, anchor = re.match(r"error: (\S+?):(\d+): line anchor `([^`]+)`", shown).groups()
+    note = project / path
+    lines = note.read_text().splitlines()
+    lines += [""] * (int(line) - 1 - len(lines)) + [f"## `{anchor}`", "", "Text."]
+    note.write_text("\n".join(lines) + "\n")
+    result = sh("annotate check", project)
+    assert result.returncode == 1
+    assert " ".join(shown.split()) in " ".join((result.stdout + result.stderr).split())
