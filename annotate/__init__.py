@@ -4,13 +4,17 @@ The pipeline runs one way: `take_snapshot` copies the files out of a torch tree,
 `build_index` maps every object to its lines, `read_notes` and `attach_notes` place the notes
 (`decide_drift` first compares each with what `notes.lock.json` says it was written for),
 and the renderers (`object_segments`, `render_file`) turn the result into HTML.
+`ExampleRunner` runs the guide's executed examples in a worker process, with a time limit and
+a disk cache.
 """
 
 from __future__ import annotations
 
 from annotate.attach import AttachedLineNote, AttachedNote, attach_notes
 from annotate.drift import DriftReport, LineDrift, NoteDrift, decide_drift
-from annotate.errors import AnnotateError, NoteError, Problem, SnapshotError
+from annotate.errors import AnnotateError, ExampleError, NoteError, Problem, SnapshotError
+from annotate.example_fences import ExampleFences, collect_examples
+from annotate.examples import Example, ExampleResult, ExampleRunner, ExampleStats
 from annotate.filepage import render_file
 from annotate.guide import Guide, load_guide, render_payload
 from annotate.index import ObjectIndex, ObjectInfo, build_index
@@ -25,6 +29,12 @@ __all__ = [
     "AttachedLineNote",
     "AttachedNote",
     "DriftReport",
+    "Example",
+    "ExampleError",
+    "ExampleFences",
+    "ExampleResult",
+    "ExampleRunner",
+    "ExampleStats",
     "Guide",
     "LineDrift",
     "LineNote",
@@ -42,6 +52,7 @@ __all__ = [
     "SnapshotError",
     "attach_notes",
     "build_index",
+    "collect_examples",
     "cut",
     "decide_drift",
     "find_torch",

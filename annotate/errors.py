@@ -38,3 +38,16 @@ class NoteError(AnnotateError):
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = problems
         super().__init__("\n".join(str(problem) for problem in problems))
+
+
+class ExampleError(AnnotateError):
+    """An executed example failed: `where` it stands, `reason` in a few words, then `details`."""
+
+    def __init__(self, where: str, reason: str, details: str = "") -> None:
+        self.where = where
+        self.reason = reason
+        self.details = details
+        text = f"{where}: the example {reason}"
+        if details.strip():
+            text += "\n" + "\n".join(f"    {line}" for line in details.rstrip().splitlines())
+        super().__init__(text)

@@ -16,6 +16,8 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File
 
 from annotate.errors import AnnotateError, NoteError
+from annotate.example_fences import EXECUTED_LANGUAGES, ExampleFences, bind_fences
+from annotate.examples import ExampleRunner
 from annotate.filepage import file_anchor_ids, render_file
 from annotate.guide import Guide, load_guide, render_payload
 from annotate.lock import LOCK_NAME
@@ -52,6 +54,8 @@ class AnnotateConfig(Config):
     """What each note was written for, relative to `notes_dir`; written by `annotate refresh`."""
     maintenance_page = opt.Type(str, default="maintenance.md")
     """Where to generate the page listing every note that is not fresh; `""` for none."""
+    example_timeout = opt.Type((int, float), default=60)
+    """Seconds an executed example may run; one that runs longer is stopped and fails the build."""
 
 
 class AnnotatePlugin(BasePlugin[AnnotateConfig]):
@@ -60,6 +64,8 @@ class AnnotatePlugin(BasePlugin[AnnotateConfig]):
     def __init__(self) -> None:
         self.guide: Guide | None = None
         self.shown: set[str] = set()
+        self.examples: ExampleFences | None = None
+        self.runner: ExampleRunner | None = None
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         base = Path(config.config_file_path).parent
@@ -96,6 +102,7 @@ class AnnotatePlugin(BasePlugin[AnnotateConfig]):
         payload = cache / "payload.json"
         payload.write_text(json.dumps(render_payload(self.guide)), encoding="utf-8")
         self._configure_mkdocstrings(config, snapshot_root=snapshot.root, payload=payload)
+        self._configure_examples(config, cache=cache / "examples")
         config.extra_css.extend(f"assets/{css.name}" for css in sorted(_ASSETS.glob("*.css")))
         self.shown = set()
         return config
@@ -120,6 +127,42 @@ class AnnotatePlugin(BasePlugin[AnnotateConfig]):
         ]
         extensions.append({"annotate.griffe_extension:NotesExtension": {"payload": str(payload)}})
         options["extensions"] = extensions
+
+    def _configure_examples(self, config: MkDocsConfig, *, cache: Path) -> None:
+        markdown_exec = config.plugins.get("markdown-exec")
+        if markdown_exec is not None:
+            clash = sorted(EXECUTED_LANGUAGES & set(markdown_exec.config.languages))
+            if clash:
+                raise PluginError(
+                    f"annotate: markdown-exec would run {', '.join(clash)} fences in the build "
+                    "process; give it `languages: []` in mkdocs.yml"
+                )
+        self._close_examples()
+        assert self.guide is not None
+        self.runner = ExampleRunner(
+            timeout=self.config.example_timeout,
+            cache_dir=cache,
+            fingerprint=self.guide.snapshot.fingerprint,
+        )
+        self.examples = ExampleFences(self.runner.run)
+        try:
+            config.mdx_configs = bind_fences(config.mdx_configs, self.examples.format)
+        except AnnotateError as error:
+            raise PluginError(f"annotate: {error}") from None
+
+    def _close_examples(self) -> None:
+        if self.runner is not None:
+            self.runner.close()
+
+    def on_page_markdown(
+        self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str:
+        if self.examples is not None:
+            base = Path(config.config_file_path).parent
+            source = Path(page.file.abs_src_path or Path(config.docs_dir, page.file.src_path))
+            shown = source.relative_to(base) if source.is_relative_to(base) else source
+            self.examples.start_page(shown.as_posix(), page.file.content_string)
+        return markdown
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         notes_prefix = self.config.notes_dir.strip("/") + "/"
@@ -161,6 +204,13 @@ class AnnotatePlugin(BasePlugin[AnnotateConfig]):
         return output
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
+        self._close_examples()
+        if self.runner is not None and self.examples is not None:
+            summary = self.examples.summary(self.runner.stats)
+            if summary:
+                log.info("annotate: %s", summary)
+            if self.examples.failures:
+                raise PluginError(f"annotate: {self.examples.failure_report()}")
         assert self.guide is not None
         missing = [n for n in self.guide.notes if n.note.name not in self.shown]
         if missing:
@@ -170,3 +220,9 @@ class AnnotatePlugin(BasePlugin[AnnotateConfig]):
                 for n in missing
             )
             raise PluginError(f"annotate: {len(missing)} note(s) would be lost:\n{lines}")
+
+    def on_build_error(self, *, error: Exception) -> None:
+        self._close_examples()
+
+    def on_shutdown(self) -> None:
+        self._close_examples()

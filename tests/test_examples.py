@@ -1,0 +1,56 @@
+"""Every executed example of the site, run as a test through the build's own runner.
+
+The pages are read with the site's Markdown extensions and fence options, so the examples, their
+order and their sessions are those a build runs; a failing example fails here as in the build.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from mkdocs.config import load_config
+
+from annotate.errors import ExampleError
+from annotate.example_fences import collect_examples
+from annotate.examples import Example, ExampleRunner
+from tests.conftest import ROOT
+
+CONFIG = load_config(str(ROOT / "mkdocs.yml"))
+DOCS = Path(CONFIG.docs_dir)
+
+
+def _collect() -> list[tuple[Example, tuple[Example, ...]]]:
+    found = []
+    for path in sorted(DOCS.rglob("*.md")):
+        found += collect_examples(
+            path,
+            page=path.relative_to(ROOT).as_posix(),
+            extensions=CONFIG.markdown_extensions,
+            extension_configs=CONFIG.mdx_configs,
+        )
+    return found
+
+
+EXAMPLES = _collect()
+
+
+@pytest.fixture(scope="module")
+def runner():
+    runner = ExampleRunner(timeout=CONFIG.plugins["annotate"].config.example_timeout)
+    yield runner
+    runner.close()
+
+
+@pytest.mark.parametrize(
+    ("example", "history"), EXAMPLES, ids=[example.where for example, _ in EXAMPLES]
+)
+def test_example(runner: ExampleRunner, example: Example, history: tuple[Example, ...]):
+    try:
+        runner.run(example, history=history)
+        return
+    except ExampleError as caught:
+        error = caught
+    if error.where != example.where:
+        pytest.skip(f"an earlier example of its session fails: {error.where}")
+    pytest.fail(str(error), pytrace=False)
