@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from tests.chapters import page_of
 from tests.conftest import copy_project, run_mkdocs, write_note
 from tests.htmltree import parse
 
@@ -21,17 +22,11 @@ def object_block(tree, path):
 
 
 def test_every_note_stands_at_its_function_with_line_notes_beside_their_lines(site, guide):
-    where = {
-        "Module.to": "chapters/to-and-apply",
-        "Module.__getattr__": "chapters/attributes",
-        "Module._save_to_state_dict": "chapters/state-dict",
-        "Module._named_members": "chapters/named-members",
-    }
     for attached in guide.notes:
-        short = attached.obj.short
-        if short not in where:
-            continue
-        block = object_block(page(site, where[short]), f"torch.nn.{short}")
+        where = page_of(attached.obj.path, canonical=guide.index.canonical)
+        assert where is not None, f"{attached.obj.short} is embedded on no chapter"
+        chapter, identifier = where
+        block = object_block(page(site, chapter), identifier)
         (body,) = block.find_all(data_an_note=attached.note.name)
         first_words = " ".join(attached.note.body.split()[:4]).replace("`", "")
         assert first_words in " ".join(body.all_text().split())
