@@ -38,3 +38,11 @@ class NoteError(AnnotateError):
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = problems
         super().__init__("\n".join(str(problem) for problem in problems))
+
+
+class PageError(AnnotateError):
+    """A page of the guide asks for something that does not exist; `problems` says where."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(str(problem) for problem in problems))

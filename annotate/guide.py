@@ -7,7 +7,9 @@ from pathlib import Path
 from typing import Any
 
 from annotate.attach import AttachedNote, attach_notes
+from annotate.calls import CallGraph, build_call_graph
 from annotate.index import ObjectIndex, build_index
+from annotate.links import autoref_wrap, object_links
 from annotate.notes import read_notes
 from annotate.render import object_segments, upstream_url
 from annotate.snapshot import Snapshot, take_snapshot
@@ -23,6 +25,8 @@ class Guide:
     states: dict[str, str] = field(default_factory=dict)
     """Freshness of each note against this torch, by note name: `fresh`, `moved`, `cosmetic`,
     `changed` or `orphaned`. A note missing here is fresh."""
+    calls: CallGraph = field(default_factory=CallGraph)
+    """Names resolved in the source, and who calls whom."""
 
     def note_for(self, path: str, lang: str = "en") -> AttachedNote | None:
         """The note on the object at canonical `path`, if any."""
@@ -36,7 +40,12 @@ def load_guide(
     snapshot = take_snapshot(snapshot_dir, torch_root=torch_root)
     index = build_index(snapshot)
     notes = read_notes(notes_dir) if Path(notes_dir).is_dir() else []
-    return Guide(snapshot=snapshot, index=index, notes=tuple(attach_notes(notes, index)))
+    return Guide(
+        snapshot=snapshot,
+        index=index,
+        notes=tuple(attach_notes(notes, index)),
+        calls=build_call_graph(index),
+    )
 
 
 def render_payload(guide: Guide) -> dict[str, dict[str, Any]]:
@@ -55,6 +64,7 @@ def render_payload(guide: Guide) -> dict[str, dict[str, Any]]:
             "upstream": upstream_url(snapshot, obj.file, obj.lineno, obj.endlineno),
             "note": None,
             "segments": [],
+            **object_links(guide, obj),
         }
         if attached is not None:
             entry["note"] = {
@@ -72,7 +82,13 @@ def render_payload(guide: Guide) -> dict[str, dict[str, Any]]:
                     "note": "\n\n".join(n.note.body for n in seg.items) if seg.items else None,  # type: ignore[attr-defined]
                     "upstream": upstream_url(snapshot, obj.file, seg.start, seg.end),
                 }
-                for seg in object_segments(obj, line_notes, guide.index, id_prefix=f"{obj.path}--")
+                for seg in object_segments(
+                    obj,
+                    line_notes,
+                    guide.index,
+                    id_prefix=f"{obj.path}--",
+                    wrap=autoref_wrap(guide.calls, obj.file),
+                )
             ]
         payload[obj.path] = entry
     return payload
