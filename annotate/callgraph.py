@@ -23,8 +23,10 @@ if TYPE_CHECKING:
     from annotate.calls import CallGraph
     from annotate.index import ObjectIndex
 
-DIRECTIVE = re.compile(r"^<!--\s*annotate:callgraph\b(?P<names>.*?)-->[ \t]*$", re.MULTILINE)
-"""One directive, alone on its line."""
+DIRECTIVE = re.compile(
+    r"^<!--\s*annotate:callgraph\b(?P<names>.*?)-->[ \t]*$", re.MULTILINE | re.DOTALL
+)
+"""One directive at the start of a line; the names may run over several lines."""
 _MAX_VIA = 2
 """Unlisted functions allowed between two listed ones on a drawn path."""
 

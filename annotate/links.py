@@ -99,20 +99,23 @@ def object_links(guide: Guide, obj: ObjectInfo) -> dict[str, Any]:
 
 
 def file_page_links(guide: Guide, obj: ObjectInfo, href: Callable[[str], str | None]) -> str:
-    """The margin entry of a class or function on a whole-file page: upstream, docs, calls."""
+    """The margin entry of a class or function on a whole-file page: upstream, docs, calls.
+
+    One line (upstream lines, tag and counts) that opens on the lists, so that the entry is
+    no taller than the header it stands beside and the listing keeps its pace.
+    """
     data = object_links(guide, obj)
     url = upstream_url(guide.snapshot, obj.file, obj.lineno, obj.endlineno)
-    parts = [
-        f'<a class="an-upstream" href="{url}">L{obj.lineno}–{obj.endlineno} upstream</a> '
+    summary = [
+        f'<a class="an-upstream" href="{url}" title="These lines upstream">'
+        f"L{obj.lineno}–{obj.endlineno}</a> "
         f'<span class="an-tag">{data["tag"]}</span>'
     ]
-    if data["docs"]:
-        parts.append(f'<a class="an-docs" href="{data["docs"]}">PyTorch docs</a>')
-    head = f'<p class="an-links-where">{" · ".join(parts)}</p>'
     rows = []
     for label, key in (("Calls", "calls"), ("Called by", "called_by")):
         if key not in data:
             continue
+        summary.append(f"{label.lower()} {len(data[key])}")
         items = [
             f'<a href="{link}"><code>{escape(e["short"])}</code></a>'
             if (link := href(e["path"]))
@@ -122,8 +125,16 @@ def file_page_links(guide: Guide, obj: ObjectInfo, href: Callable[[str], str | N
         rows.append(
             f"<dt>{label}</dt><dd>{', '.join(items) or '<span class=an-none>none here</span>'}</dd>"
         )
+    docs = (
+        f'<p class="an-links-where"><a class="an-docs" href="{data["docs"]}">PyTorch docs</a></p>'
+        if data["docs"]
+        else ""
+    )
     body = f'<dl class="an-calls">{"".join(rows)}</dl>' if rows else ""
-    return f'<aside class="an-line-note an-links" data-an-links="{obj.path}">{head}{body}</aside>'
+    return (
+        f'<aside class="an-line-note an-links" data-an-links="{obj.path}"><details>'
+        f"<summary>{' · '.join(summary)}</summary>{docs}{body}</details></aside>"
+    )
 
 
 def file_href(
