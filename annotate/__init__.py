@@ -8,10 +8,13 @@ and the renderers (`object_segments`, `render_file`) turn the result into HTML.
 from __future__ import annotations
 
 from annotate.attach import AttachedLineNote, AttachedNote, attach_notes
-from annotate.errors import AnnotateError, NoteError, Problem, SnapshotError
+from annotate.callgraph import Diagram, read_directives, render_svg
+from annotate.calls import CallGraph, Reference, build_call_graph
+from annotate.errors import AnnotateError, NoteError, PageError, Problem, SnapshotError
 from annotate.filepage import render_file
 from annotate.guide import Guide, load_guide, render_payload
 from annotate.index import ObjectIndex, ObjectInfo, build_index
+from annotate.links import docs_url
 from annotate.notes import LineNote, Note, read_note, read_notes
 from annotate.render import Segment, cut, object_segments, upstream_url
 from annotate.snapshot import Snapshot, find_torch, load_snapshot, take_snapshot
@@ -20,27 +23,35 @@ __all__ = [
     "AnnotateError",
     "AttachedLineNote",
     "AttachedNote",
+    "CallGraph",
+    "Diagram",
     "Guide",
     "LineNote",
     "Note",
     "NoteError",
     "ObjectIndex",
     "ObjectInfo",
+    "PageError",
     "Problem",
+    "Reference",
     "Segment",
     "Snapshot",
     "SnapshotError",
     "attach_notes",
+    "build_call_graph",
     "build_index",
     "cut",
+    "docs_url",
     "find_torch",
     "load_guide",
     "load_snapshot",
     "object_segments",
+    "read_directives",
     "read_note",
     "read_notes",
     "render_file",
     "render_payload",
+    "render_svg",
     "take_snapshot",
     "upstream_url",
 ]

@@ -78,7 +78,10 @@ def read_directives(
                     paths.append(info.path)
                 continue
             if info is not None:
-                message = f"`{name}` in the callgraph directive is a {info.kind}, not a function"
+                article = "an" if info.kind[0] in "aeiou" else "a"
+                message = (
+                    f"`{name}` in the callgraph directive is {article} {info.kind}, not a function"
+                )
                 fix = "name functions or methods only"
             else:
                 close = [c for c in index.candidates(name) if _is_function(index, c)]
