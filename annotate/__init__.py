@@ -11,13 +11,23 @@ a disk cache.
 from __future__ import annotations
 
 from annotate.attach import AttachedLineNote, AttachedNote, attach_notes
+from annotate.callgraph import Diagram, read_directives, render_svg
+from annotate.calls import CallGraph, Reference, build_call_graph
 from annotate.drift import DriftReport, LineDrift, NoteDrift, decide_drift
-from annotate.errors import AnnotateError, ExampleError, NoteError, Problem, SnapshotError
+from annotate.errors import (
+    AnnotateError,
+    ExampleError,
+    NoteError,
+    PageError,
+    Problem,
+    SnapshotError,
+)
 from annotate.example_fences import ExampleFences, collect_examples
 from annotate.examples import Example, ExampleResult, ExampleRunner, ExampleStats
 from annotate.filepage import render_file
 from annotate.guide import Guide, load_guide, render_payload
 from annotate.index import ObjectIndex, ObjectInfo, build_index
+from annotate.links import docs_url
 from annotate.lock import Lock, LockedSpan, LockEntry, lock_entry, read_lock, write_lock
 from annotate.maintenance import maintenance_page
 from annotate.notes import LineNote, Note, read_note, read_notes
@@ -28,6 +38,8 @@ __all__ = [
     "AnnotateError",
     "AttachedLineNote",
     "AttachedNote",
+    "CallGraph",
+    "Diagram",
     "DriftReport",
     "Example",
     "ExampleError",
@@ -46,26 +58,32 @@ __all__ = [
     "NoteError",
     "ObjectIndex",
     "ObjectInfo",
+    "PageError",
     "Problem",
+    "Reference",
     "Segment",
     "Snapshot",
     "SnapshotError",
     "attach_notes",
+    "build_call_graph",
     "build_index",
     "collect_examples",
     "cut",
     "decide_drift",
+    "docs_url",
     "find_torch",
     "load_guide",
     "load_snapshot",
     "lock_entry",
     "maintenance_page",
     "object_segments",
+    "read_directives",
     "read_lock",
     "read_note",
     "read_notes",
     "render_file",
     "render_payload",
+    "render_svg",
     "take_snapshot",
     "upstream_url",
     "write_lock",

@@ -7,10 +7,11 @@ from typing import TYPE_CHECKING
 
 from annotate.attach import statement_end
 from annotate.drift_view import drift_html, line_drift_html, line_drift_view, object_drift_view
+from annotate.links import anchor_wrap, file_href, file_page_links, release_tag
 from annotate.render import Mark, cut, upstream_url
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Mapping
 
     from annotate.guide import Guide
     from annotate.index import ObjectInfo
@@ -34,10 +35,22 @@ def file_anchor_ids(guide: Guide, relpath: str) -> dict[str, str]:
     return ids
 
 
-def render_file(guide: Guide, relpath: str, /, *, markdown: Callable[[str], str]) -> str:
-    """HTML of the whole file `relpath` with its notes; `markdown` turns note text into HTML."""
+def render_file(
+    guide: Guide,
+    relpath: str,
+    /,
+    *,
+    markdown: Callable[[str], str],
+    page_urls: Mapping[str, str] | None = None,
+) -> str:
+    """HTML of the whole file `relpath` with its notes; `markdown` turns note text into HTML.
+
+    `page_urls` gives the whole-file page of each other file, relative to this one, so that
+    names defined there link to it.
+    """
     index = guide.index
     lines = index.lines[relpath]
+    href = file_href(guide, relpath, page_urls or {})
     marks: list[Mark] = []
     for attached in guide.notes:
         obj = attached.obj
@@ -49,16 +62,29 @@ def render_file(guide: Guide, relpath: str, /, *, markdown: Callable[[str], str]
             Mark(start=ln.start, end=ln.end, items=(("line", attached, ln),))
             for ln in attached.line_notes
         )
+    marks.extend(
+        Mark(start=obj.lineno, end=_header_end(guide, obj), items=(("links", obj),))
+        for obj in index.objects.values()
+        if obj.file == relpath and obj.kind in ("class", "function")
+    )
     anchors: dict[int, list[str]] = {}
     for obj in index.objects.values():
         if obj.file == relpath and obj.kind != "module":
             anchors.setdefault(obj.lineno, []).append(obj.path)
     rows = []
-    for seg in cut(lines, 1, len(lines), marks, id_prefix="", anchors=anchors):
-        asides = "".join(_aside(guide, item, markdown) for item in seg.items)
-        kind = " an-annotated" if seg.items else ""
+    wrap = anchor_wrap(guide.calls, relpath, href)
+    for seg in cut(lines, 1, len(lines), marks, id_prefix="", anchors=anchors, wrap=wrap):
+        asides = "".join(
+            file_page_links(guide, item[1], href)
+            if item[0] == "links"
+            else _aside(guide, item, markdown)  # type: ignore[index]
+            for item in seg.items
+        )
+        noted = any(item[0] != "links" for item in seg.items)  # type: ignore[index]
+        kind = " an-annotated" if noted else " an-linked" if seg.items else ""
+        margin = f'<div class="an-margin">{asides}</div>' if asides else ""
         rows.append(
-            f'<div class="an-row{kind}"><div class="an-code">{seg.code_html}</div>{asides}</div>'
+            f'<div class="an-row{kind}"><div class="an-code">{seg.code_html}</div>{margin}</div>'
         )
     snapshot = guide.snapshot
     head = (
@@ -95,7 +121,11 @@ def _aside(guide: Guide, item: object, markdown: Callable[[str], str]) -> str:
             f"{markdown(attached.note.body) if attached.note.body.strip() else ''}</aside>"
         )
     (line_note,) = rest
-    label = f'<a class="an-line-ref" href="#L{line_note.start}">L{line_note.start}</a>'
+    url = upstream_url(guide.snapshot, obj.file, line_note.start, line_note.end)
+    label = (
+        f'<a class="an-line-ref" href="#L{line_note.start}">L{line_note.start}</a> '
+        f'<a class="an-upstream" href="{url}">upstream</a> <span class="an-tag">{release_tag(guide.snapshot)}</span>'
+    )
     return (
         f'<aside class="an-line-note" data-an-note-of="{escape(attached.note.name)}" '
         f'data-an-lines="{line_note.start}-{line_note.end}">{label}'

@@ -7,11 +7,13 @@ from pathlib import Path
 from typing import Any
 
 from annotate.attach import AttachedNote, attach_notes
+from annotate.calls import CallGraph, build_call_graph
 from annotate.drift import DriftReport, decide_drift
 from annotate.drift_view import line_drift_view, object_drift_view
 from annotate.errors import NoteError
 from annotate.highlight import preload
 from annotate.index import ObjectIndex, build_index
+from annotate.links import autoref_wrap, object_links
 from annotate.lock import LOCK_NAME, read_lock
 from annotate.notes import read_notes
 from annotate.render import object_segments, upstream_url
@@ -31,6 +33,8 @@ class Guide:
     here is fresh."""
     drift: DriftReport | None = None
     """The state of every note and line note, with what it was written for."""
+    calls: CallGraph = field(default_factory=CallGraph)
+    """Names resolved in the source, and who calls whom."""
 
     def note_for(self, path: str, lang: str = "en") -> AttachedNote | None:
         """The note on the object at canonical `path`, if any."""
@@ -72,6 +76,7 @@ def load_guide(
         notes=tuple(attached),
         states=dict(drift.states()),
         drift=drift,
+        calls=build_call_graph(index),
     )
 
 
@@ -91,6 +96,7 @@ def render_payload(guide: Guide) -> dict[str, dict[str, Any]]:
             "upstream": upstream_url(snapshot, obj.file, obj.lineno, obj.endlineno),
             "note": None,
             "segments": [],
+            **object_links(guide, obj),
         }
         if attached is not None:
             entry["note"] = {
@@ -110,7 +116,13 @@ def render_payload(guide: Guide) -> dict[str, dict[str, Any]]:
                     "upstream": upstream_url(snapshot, obj.file, seg.start, seg.end),
                     "drift": line_drift_view(guide, attached, seg.items),
                 }
-                for seg in object_segments(obj, line_notes, guide.index, id_prefix=f"{obj.path}--")
+                for seg in object_segments(
+                    obj,
+                    line_notes,
+                    guide.index,
+                    id_prefix=f"{obj.path}--",
+                    wrap=autoref_wrap(guide.calls, obj.file),
+                )
             ]
         payload[obj.path] = entry
     return payload

@@ -14,12 +14,15 @@ from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File
+from mkdocs.utils import get_relative_url
 
-from annotate.errors import AnnotateError, NoteError
+from annotate.callgraph import Diagram, read_directives, render_svg
+from annotate.errors import AnnotateError, NoteError, PageError
 from annotate.example_fences import EXECUTED_LANGUAGES, ExampleFences, bind_fences
 from annotate.examples import ExampleRunner
 from annotate.filepage import file_anchor_ids, render_file
 from annotate.guide import Guide, load_guide, render_payload
+from annotate.links import doc_heading_ids
 from annotate.lock import LOCK_NAME
 from annotate.maintenance import maintenance_page
 from annotate.snapshot import SOURCE_FILES
@@ -66,6 +69,8 @@ class AnnotatePlugin(BasePlugin[AnnotateConfig]):
         self.shown: set[str] = set()
         self.examples: ExampleFences | None = None
         self.runner: ExampleRunner | None = None
+        self.diagrams: dict[str, list[Diagram]] = {}
+        self.primary: set[str] = set()
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         base = Path(config.config_file_path).parent
@@ -105,6 +110,8 @@ class AnnotatePlugin(BasePlugin[AnnotateConfig]):
         self._configure_examples(config, cache=cache / "examples")
         config.extra_css.extend(f"assets/{css.name}" for css in sorted(_ASSETS.glob("*.css")))
         self.shown = set()
+        self.diagrams = {}
+        self.primary = set()
         return config
 
     def _configure_mkdocstrings(
@@ -154,16 +161,6 @@ class AnnotatePlugin(BasePlugin[AnnotateConfig]):
         if self.runner is not None:
             self.runner.close()
 
-    def on_page_markdown(
-        self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files
-    ) -> str:
-        if self.examples is not None:
-            base = Path(config.config_file_path).parent
-            source = Path(page.file.abs_src_path or Path(config.docs_dir, page.file.src_path))
-            shown = source.relative_to(base) if source.is_relative_to(base) else source
-            self.examples.start_page(shown.as_posix(), page.file.content_string)
-        return markdown
-
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         notes_prefix = self.config.notes_dir.strip("/") + "/"
         for file in [f for f in files if f.src_uri.startswith(notes_prefix)]:
@@ -182,17 +179,60 @@ class AnnotatePlugin(BasePlugin[AnnotateConfig]):
             files.append(File.generated(config, self.config.maintenance_page, content=content))
         return files
 
+    def on_page_markdown(
+        self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str:
+        if self.examples is not None:
+            base = Path(config.config_file_path).parent
+            path = Path(page.file.abs_src_path or Path(config.docs_dir, page.file.src_path))
+            shown = path.relative_to(base) if path.is_relative_to(base) else path
+            self.examples.start_page(shown.as_posix(), page.file.content_string)
+        if self.guide is None:
+            return markdown
+        source = page.file.content_string  # with its front matter, so that line numbers match
+        try:
+            self.diagrams[page.file.src_uri] = read_directives(
+                source,
+                self.guide.index,
+                self.guide.calls,
+                file=page.file.abs_src_path or page.file.src_uri,
+            )
+        except PageError as error:
+            lines = "\n".join(f"  {problem}" for problem in error.problems)
+            raise PluginError(
+                f"annotate: {len(error.problems)} page problem(s):\n{lines}"
+            ) from None
+        return markdown
+
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        if self.guide is None:
+            return html
+        autorefs = config.plugins.get("autorefs")
+        for number, diagram in enumerate(self.diagrams.get(page.file.src_uri, [])):
+            html = html.replace(
+                diagram.directive, render_svg(diagram, self.guide.index, number=number), 1
+            )
+        if autorefs is not None:
+            # A chapter showing an object is where links to its canonical path should go.
+            for heading in doc_heading_ids(html):
+                canonical = self.guide.index.canonical(heading)
+                if canonical and canonical != heading and canonical not in self.primary:
+                    self.primary.add(canonical)
+                    autorefs.register_anchor(page, canonical, heading, primary=True)  # type: ignore[attr-defined]
         relpath = FILE_PAGES.get(page.file.src_uri)
-        if relpath is None or self.guide is None:
+        if relpath is None:
             return html
         md = Markdown(extensions=config.markdown_extensions, extension_configs=config.mdx_configs)
 
         def to_html(text: str) -> str:
             return md.reset().convert(text)
 
-        listing = render_file(self.guide, relpath, markdown=to_html)
-        autorefs = config.plugins.get("autorefs")
+        page_urls = {
+            other: get_relative_url(file.url, page.url)
+            for uri, other in FILE_PAGES.items()
+            if other != relpath and (file := files.get_file_from_path(uri)) is not None
+        }
+        listing = render_file(self.guide, relpath, markdown=to_html, page_urls=page_urls)
         if autorefs is not None:
             # Secondary: a chapter that renders the object with mkdocstrings stays the main target.
             for identifier, anchor in file_anchor_ids(self.guide, relpath).items():

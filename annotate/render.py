@@ -5,12 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from annotate.highlight import highlight_lines
+from annotate.highlight import highlight_lines, line_html, line_tokens
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Callable, Mapping
 
     from annotate.attach import AttachedLineNote
+    from annotate.highlight import Wrap
     from annotate.index import ObjectIndex, ObjectInfo
     from annotate.snapshot import Snapshot
 
@@ -50,12 +51,25 @@ def cut(
     *,
     id_prefix: str,
     anchors: Mapping[int, list[str]] | None = None,
+    wrap: Wrap | None = None,
 ) -> list[Segment]:
     """Lines `start`..`end` cut at `marks`; overlapping marks share one segment.
 
-    Each line is anchored as `{id_prefix}L{n}`; `anchors` adds more ids before given lines.
+    Each line is anchored as `{id_prefix}L{n}`; `anchors` adds more ids before given lines;
+    `wrap` may put a link around any token.
     """
-    html = highlight_lines("\n".join(lines))
+    source = "\n".join(lines)
+    if wrap is None:
+        whole = highlight_lines(source)
+
+        def html(n: int) -> str:
+            return whole[n - 1]
+    else:
+        tokens = line_tokens(source)
+
+        def html(n: int) -> str:
+            return line_html(tokens[n - 1], line=n, wrap=wrap)
+
     merged: list[Mark] = []
     for mark in sorted(marks, key=lambda m: (m.start, m.end)):
         if merged and mark.start <= merged[-1].end:
@@ -80,20 +94,31 @@ def cut(
 
 
 def object_segments(
-    obj: ObjectInfo, line_notes: tuple[AttachedLineNote, ...], index: ObjectIndex, *, id_prefix: str
+    obj: ObjectInfo,
+    line_notes: tuple[AttachedLineNote, ...],
+    index: ObjectIndex,
+    *,
+    id_prefix: str,
+    wrap: Wrap | None = None,
 ) -> list[Segment]:
     """The source of `obj`, cut at its line notes (each segment's items are `AttachedLineNote`s)."""
     marks = [Mark(start=n.start, end=n.end, items=(n,)) for n in line_notes]
-    return cut(index.lines[obj.file], obj.lineno, obj.endlineno, marks, id_prefix=id_prefix)
+    return cut(
+        index.lines[obj.file], obj.lineno, obj.endlineno, marks, id_prefix=id_prefix, wrap=wrap
+    )
 
 
 def _code(
-    html: tuple[str, ...], start: int, end: int, id_prefix: str, anchors: Mapping[int, list[str]]
+    html: Callable[[int], str],
+    start: int,
+    end: int,
+    id_prefix: str,
+    anchors: Mapping[int, list[str]],
 ) -> str:
     rows = "".join(
         "".join(f'<a class="an-anchor" id="{a}"></a>' for a in anchors.get(n, ()))
         + f'<span class="an-line" id="{id_prefix}L{n}"><a class="an-ln" href="#{id_prefix}L{n}" '
-        f'aria-hidden="true">{n}</a>{html[n - 1]}\n</span>'
+        f'aria-hidden="true">{n}</a>{html(n)}\n</span>'
         for n in range(start, end + 1)
     )
     return f'<div class="highlight"><pre><code>{rows}</code></pre></div>'
