@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass
+from functools import cache
 from html.parser import HTMLParser
 
 from markdown import Markdown
@@ -103,6 +104,12 @@ class _Collector(HTMLParser):
     handle_startendtag = handle_starttag
 
 
+@cache
+def _markdown() -> Markdown:
+    # One converter for every note: building one costs more than converting a note.
+    return Markdown(extensions=_EXTENSIONS)
+
+
 def find_active_content(text: str) -> list[Finding]:
     """Every piece of active content in the Markdown `text`, each with its line."""
     findings = [
@@ -110,7 +117,7 @@ def find_active_content(text: str) -> list[Finding]:
         for match in _EXEC_FENCE.finditer(text)
     ]
     collector = _Collector()
-    rendered = Markdown(extensions=_EXTENSIONS).convert(text)
+    rendered = _markdown().reset().convert(text)
     # Raw text too: Markdown drops some malformed tags from its output that a browser would
     # still have been handed on another renderer.
     for source in (rendered, _without_code(text)):
