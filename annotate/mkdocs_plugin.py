@@ -15,9 +15,11 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File
 
+from annotate.coverage import coverage_map, render_coverage
 from annotate.errors import AnnotateError, NoteError
 from annotate.filepage import file_anchor_ids, render_file
 from annotate.guide import Guide, load_guide, render_payload
+from annotate.render import COMMIT_URL
 from annotate.snapshot import SOURCE_FILES
 
 if TYPE_CHECKING:
@@ -33,6 +35,13 @@ _SHOWN = re.compile(r'data-an-note="([^"]+)"')
 FILE_PAGES = {f"files/{Path(rel).stem}.md": rel for rel in SOURCE_FILES}
 """Generated whole-file pages, by their place in the site."""
 _FILE_MARKER = "<!-- annotate:file {} -->"
+COVERAGE_PAGE = "coverage.md"
+"""Generated coverage map, by its place in the site."""
+_COVERAGE_MARKER = "<!-- annotate:coverage -->"
+_COVERAGE_INTRO = (
+    "Every class and function of the source files in file order, coloured by whether it has a "
+    "note and whether that note still matches the code. Pick a grey cell to write a note.\n\n"
+)
 
 
 class AnnotateConfig(Config):
@@ -46,6 +55,8 @@ class AnnotateConfig(Config):
     """Add a whole annotated page for each source file under `files/`."""
     torch_root = opt.Optional(opt.Type(str))
     """Read torch from this tree (a source checkout or unpacked wheel) instead of the installed one."""
+    coverage_page = opt.Type(bool, default=True)
+    """Add a map of which classes and functions have notes, as `coverage.md`."""
 
 
 class AnnotatePlugin(BasePlugin[AnnotateConfig]):
@@ -81,6 +92,14 @@ class AnnotatePlugin(BasePlugin[AnnotateConfig]):
         payload.write_text(json.dumps(render_payload(self.guide)), encoding="utf-8")
         self._configure_mkdocstrings(config, snapshot_root=snapshot.root, payload=payload)
         config.extra_css.extend(f"assets/{css.name}" for css in sorted(_ASSETS.glob("*.css")))
+        config.extra["annotate_build"] = {
+            "version": snapshot.version,
+            "commit": snapshot.commit,
+            "commit_url": COMMIT_URL.format(commit=snapshot.commit) if snapshot.commit else "",
+            "files": [Path(rel).name for rel in SOURCE_FILES],
+        }
+        # In front of the theme's own templates, behind a project's `custom_dir`.
+        config.theme.dirs.insert(1 if config.theme.custom_dir else 0, str(_PACKAGE / "theme"))
         self.shown = set()
         return config
 
@@ -114,9 +133,22 @@ class AnnotatePlugin(BasePlugin[AnnotateConfig]):
         for uri, relpath in FILE_PAGES.items() if self.config.file_pages else ():
             content = f"# `{Path(relpath).name}`\n\n{_FILE_MARKER.format(relpath)}\n"
             files.append(File.generated(config, uri, content=content))
+        if self.config.coverage_page:
+            content = f"# Coverage map\n\n{_COVERAGE_INTRO}{_COVERAGE_MARKER}\n"
+            files.append(File.generated(config, COVERAGE_PAGE, content=content))
         return files
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        if page.file.src_uri == COVERAGE_PAGE and self.guide is not None:
+            # Autorefs resolves each cell to the chapter showing the object, else its whole-file line.
+            cells = render_coverage(
+                coverage_map(self.guide),
+                link=lambda cell, inner: (
+                    f'<autoref identifier="{cell.identifier}" optional class="an-cov-link">'
+                    f"{inner}</autoref>"
+                ),
+            )
+            return html.replace(_COVERAGE_MARKER, cells)
         relpath = FILE_PAGES.get(page.file.src_uri)
         if relpath is None or self.guide is None:
             return html
