@@ -92,6 +92,7 @@ class AnnotatePlugin(BasePlugin[AnnotateConfig]):
         payload.write_text(json.dumps(render_payload(self.guide)), encoding="utf-8")
         self._configure_mkdocstrings(config, snapshot_root=snapshot.root, payload=payload)
         config.extra_css.extend(f"assets/{css.name}" for css in sorted(_ASSETS.glob("*.css")))
+        config.extra_javascript.extend(f"assets/{js.name}" for js in sorted(_ASSETS.glob("*.js")))
         config.extra["annotate_build"] = {
             "version": snapshot.version,
             "commit": snapshot.commit,
