@@ -182,7 +182,7 @@ def render_coverage(cmap: CoverageMap, /, *, link: Callable[[CoverageCell, str],
     parts = [
         f'<div class="an-coverage" data-an-annotated="{cmap.annotated}" data-an-total="{cmap.total}">',
         _figure(cmap.annotated, cmap.total, "classes and functions of both files have a note"),
-        f'<ul class="an-cov-legend">{legend}</ul>',
+        f'<ul class="an-cov-legend" data-search-exclude>{legend}</ul>',
     ]
     for file in cmap.files:
         name = file.file.rsplit("/", 1)[-1]
@@ -196,8 +196,10 @@ def render_coverage(cmap: CoverageMap, /, *, link: Callable[[CoverageCell, str],
         for head, members in _groups(file.cells):
             label = escape(head.short) if head else "module-level functions"
             cells = "".join(_cell(cell, link) for cell in members)
+            # Kept out of search, where every name would match: Material's parser skips an
+            # excluded element up to the first closing tag of the same name, so no div inside.
             parts.append(
-                f'<div class="an-cov-group"><span class="an-cov-label">{label}</span>'
+                f'<div class="an-cov-group" data-search-exclude><span class="an-cov-label">{label}</span>'
                 f'<ol class="an-cov-cells">{cells}</ol></div>'
             )
         parts.append("</section>")

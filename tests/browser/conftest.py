@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import threading
@@ -15,12 +16,14 @@ from playwright.sync_api import (
     Browser,
     BrowserContext,
     ConsoleMessage,
+    Locator,
     Page,
     Request,
     Response,
     Route,
     sync_playwright,
 )
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from tests.conftest import ROOT, run_mkdocs
 
@@ -217,3 +220,45 @@ def screenshots() -> Path:
     """The folder screenshots go to; kept after the run (and ignored by git)."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     return SCREENSHOTS
+
+
+_TARGET = """
+() => {
+  const id = decodeURIComponent(location.hash.slice(1));
+  const el = document.getElementById(id);
+  if (!el) return {id, found: false};
+  let box = el.getBoundingClientRect();
+  // An empty anchor before a line stands for that line.
+  if (box.height === 0 && el.nextElementSibling) box = el.nextElementSibling.getBoundingClientRect();
+  const header = document.querySelector(".md-header").getBoundingClientRect().bottom;
+  return {id, found: true, top: box.top, bottom: box.bottom, header, height: innerHeight};
+}
+"""
+
+
+def assert_target_in_view(page: Page, *, ids: set[str]) -> None:
+    """The URL's fragment names one of `ids`, and that element is on screen below the header."""
+    # Instant navigation changes the address first, then swaps the page in and scrolls.
+    with contextlib.suppress(PlaywrightTimeoutError):
+        page.wait_for_function(
+            "() => { const t = (" + _TARGET + ")(); "
+            "return t.found && t.top >= t.header - 1 && t.top < t.height; }",
+            timeout=5000,
+        )
+    target = page.evaluate(_TARGET)
+    assert target["id"] in ids, target
+    assert target["found"], target
+    assert target["top"] >= target["header"] - 1, f"hidden under the header: {target}"
+    assert target["top"] < target["height"], f"below the screen: {target}"
+
+
+def click_like_a_reader(page: Page, locator: Locator) -> None:
+    """Scroll `locator` into view, pause, then click it.
+
+    Material records the scroll offset in the history entry 100 ms after a scroll; a click
+    within that time (as Playwright's own scroll-then-click) can have the offset recorded
+    on the new entry, and Material then restores that offset instead of going to the anchor.
+    """
+    locator.scroll_into_view_if_needed()
+    page.wait_for_timeout(300)
+    locator.click()
