@@ -8,6 +8,7 @@ and the renderers (`object_segments`, `render_file`) turn the result into HTML.
 from __future__ import annotations
 
 from annotate.attach import AttachedLineNote, AttachedNote, attach_notes
+from annotate.coverage import CoverageCell, CoverageMap, FileCoverage, coverage_map, render_coverage
 from annotate.errors import AnnotateError, NoteError, Problem, SnapshotError
 from annotate.filepage import render_file
 from annotate.guide import Guide, load_guide, render_payload
@@ -20,6 +21,9 @@ __all__ = [
     "AnnotateError",
     "AttachedLineNote",
     "AttachedNote",
+    "CoverageCell",
+    "CoverageMap",
+    "FileCoverage",
     "Guide",
     "LineNote",
     "Note",
@@ -32,6 +36,7 @@ __all__ = [
     "SnapshotError",
     "attach_notes",
     "build_index",
+    "coverage_map",
     "cut",
     "find_torch",
     "load_guide",
@@ -39,6 +44,7 @@ __all__ = [
     "object_segments",
     "read_note",
     "read_notes",
+    "render_coverage",
     "render_file",
     "render_payload",
     "take_snapshot",
