@@ -13,6 +13,7 @@ from __future__ import annotations
 from annotate.attach import AttachedLineNote, AttachedNote, attach_notes
 from annotate.callgraph import Diagram, read_directives, render_svg
 from annotate.calls import CallGraph, Reference, build_call_graph
+from annotate.coverage import CoverageCell, CoverageMap, FileCoverage, coverage_map, render_coverage
 from annotate.drift import DriftReport, LineDrift, NoteDrift, decide_drift
 from annotate.errors import (
     AnnotateError,
@@ -39,6 +40,8 @@ __all__ = [
     "AttachedLineNote",
     "AttachedNote",
     "CallGraph",
+    "CoverageCell",
+    "CoverageMap",
     "Diagram",
     "DriftReport",
     "Example",
@@ -47,6 +50,7 @@ __all__ = [
     "ExampleResult",
     "ExampleRunner",
     "ExampleStats",
+    "FileCoverage",
     "Guide",
     "LineDrift",
     "LineNote",
@@ -68,6 +72,7 @@ __all__ = [
     "build_call_graph",
     "build_index",
     "collect_examples",
+    "coverage_map",
     "cut",
     "decide_drift",
     "docs_url",
@@ -81,6 +86,7 @@ __all__ = [
     "read_lock",
     "read_note",
     "read_notes",
+    "render_coverage",
     "render_file",
     "render_payload",
     "render_svg",

@@ -240,3 +240,17 @@ def render_svg(diagram: Diagram, index: ObjectIndex, *, number: int = 0) -> str:
         )
     parts.append("</svg>")
     return f'<figure class="an-callgraph">{"".join(parts)}</figure>'
+
+
+_SVG = re.compile(r'<svg class="an-callgraph-svg".*?</svg>', re.S)
+_SVG_HREF = re.compile(r'(<a\b[^>]*?)\shref="')
+
+
+def svg_links_as_xlink(html: str) -> str:
+    """Turn the links autorefs wrote into the diagrams into `xlink:href` links.
+
+    An SVG `<a>` has a read-only `href` property; Material's instant navigation assigns to the
+    `href` of every `[href]` element and would throw on these, while `xlink:href` is not matched
+    by `[href]` and still navigates.
+    """
+    return _SVG.sub(lambda svg: _SVG_HREF.sub(r'\1 xlink:href="', svg[0]), html)

@@ -16,7 +16,8 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File
 from mkdocs.utils import get_relative_url
 
-from annotate.callgraph import Diagram, read_directives, render_svg
+from annotate.callgraph import Diagram, read_directives, render_svg, svg_links_as_xlink
+from annotate.coverage import coverage_map, render_coverage
 from annotate.errors import AnnotateError, NoteError, PageError
 from annotate.example_fences import EXECUTED_LANGUAGES, ExampleFences, bind_fences
 from annotate.examples import ExampleRunner
@@ -25,6 +26,7 @@ from annotate.guide import Guide, load_guide, render_payload
 from annotate.links import doc_heading_ids
 from annotate.lock import LOCK_NAME
 from annotate.maintenance import maintenance_page
+from annotate.render import COMMIT_URL
 from annotate.snapshot import SOURCE_FILES
 
 if TYPE_CHECKING:
@@ -40,6 +42,13 @@ _SHOWN = re.compile(r'data-an-note="([^"]+)"')
 FILE_PAGES = {f"files/{Path(rel).stem}.md": rel for rel in SOURCE_FILES}
 """Generated whole-file pages, by their place in the site."""
 _FILE_MARKER = "<!-- annotate:file {} -->"
+COVERAGE_PAGE = "coverage.md"
+"""Generated coverage map, by its place in the site."""
+_COVERAGE_MARKER = "<!-- annotate:coverage -->"
+_COVERAGE_INTRO = (
+    "Every class and function of the source files in file order, coloured by whether it has a "
+    "note and whether that note still matches the code. Pick a grey cell to write a note.\n\n"
+)
 
 
 class AnnotateConfig(Config):
@@ -59,6 +68,8 @@ class AnnotateConfig(Config):
     """Where to generate the page listing every note that is not fresh; `""` for none."""
     example_timeout = opt.Type((int, float), default=60)
     """Seconds an executed example may run; one that runs longer is stopped and fails the build."""
+    coverage_page = opt.Type(bool, default=True)
+    """Add a map of which classes and functions have notes, as `coverage.md`."""
 
 
 class AnnotatePlugin(BasePlugin[AnnotateConfig]):
@@ -109,6 +120,15 @@ class AnnotatePlugin(BasePlugin[AnnotateConfig]):
         self._configure_mkdocstrings(config, snapshot_root=snapshot.root, payload=payload)
         self._configure_examples(config, cache=cache / "examples")
         config.extra_css.extend(f"assets/{css.name}" for css in sorted(_ASSETS.glob("*.css")))
+        config.extra_javascript.extend(f"assets/{js.name}" for js in sorted(_ASSETS.glob("*.js")))
+        config.extra["annotate_build"] = {
+            "version": snapshot.version,
+            "commit": snapshot.commit,
+            "commit_url": COMMIT_URL.format(commit=snapshot.commit) if snapshot.commit else "",
+            "files": [Path(rel).name for rel in SOURCE_FILES],
+        }
+        # In front of the theme's own templates, behind a project's `custom_dir`.
+        config.theme.dirs.insert(1 if config.theme.custom_dir else 0, str(_PACKAGE / "theme"))
         self.shown = set()
         self.diagrams = {}
         self.primary = set()
@@ -177,6 +197,9 @@ class AnnotatePlugin(BasePlugin[AnnotateConfig]):
         if self.config.maintenance_page and self.guide is not None:
             content = maintenance_page(self.guide)
             files.append(File.generated(config, self.config.maintenance_page, content=content))
+        if self.config.coverage_page:
+            content = f"# Coverage map\n\n{_COVERAGE_INTRO}{_COVERAGE_MARKER}\n"
+            files.append(File.generated(config, COVERAGE_PAGE, content=content))
         return files
 
     def on_page_markdown(
@@ -219,6 +242,16 @@ class AnnotatePlugin(BasePlugin[AnnotateConfig]):
                 if canonical and canonical != heading and canonical not in self.primary:
                     self.primary.add(canonical)
                     autorefs.register_anchor(page, canonical, heading, primary=True)  # type: ignore[attr-defined]
+        if page.file.src_uri == COVERAGE_PAGE:
+            # Autorefs resolves each cell to the chapter showing the object, else its whole-file line.
+            cells = render_coverage(
+                coverage_map(self.guide),
+                link=lambda cell, inner: (
+                    f'<autoref identifier="{cell.identifier}" optional class="an-cov-link">'
+                    f"{inner}</autoref>"
+                ),
+            )
+            return html.replace(_COVERAGE_MARKER, cells)
         relpath = FILE_PAGES.get(page.file.src_uri)
         if relpath is None:
             return html
@@ -241,7 +274,7 @@ class AnnotatePlugin(BasePlugin[AnnotateConfig]):
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
         self.shown.update(_SHOWN.findall(output))
-        return output
+        return svg_links_as_xlink(output)
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         self._close_examples()

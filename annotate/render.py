@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from annotate.snapshot import Snapshot
 
 UPSTREAM = "https://github.com/pytorch/pytorch/blob/{commit}/{file}#L{start}-L{end}"
+COMMIT_URL = "https://github.com/pytorch/pytorch/commit/{commit}"
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -22,7 +22,7 @@ class _Collector(HTMLParser):
                 continue
             if name == "id" or (name == "name" and tag == "a"):
                 self.ids.add(value)
-            elif name == "href":
+            elif name in ("href", "xlink:href"):
                 self.hrefs.append((self.getpos()[0], value))
 
 

@@ -1,0 +1,110 @@
+"""The reading layout: notes beside their lines on a wide screen, stacked on a phone, readable in both schemes."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.browser.conftest import DESKTOP, PHONE
+
+# Pages with line notes beside code: a chapter and the whole-file page.
+ANNOTATED = ["chapters/state-dict/", "files/module/"]
+
+_BOXES = """
+els => els.map(row => {
+  const box = e => { const r = e.getBoundingClientRect();
+    return {top: r.top, bottom: r.bottom, left: r.left, right: r.right}; };
+  const lines = [...row.querySelectorAll('.an-code .an-line')];
+  return {
+    note: box(row.querySelector(':scope > aside, :scope > .an-margin')),
+    code: box(row.querySelector(':scope > .an-code')),
+    first: box(lines[0]),
+    last: box(lines[lines.length - 1]),
+    lines: lines.length,
+  };
+})
+"""
+
+
+def _rows(page):
+    rows = page.locator(".an-source .an-row.an-annotated")
+    assert rows.count() > 0
+    return rows.evaluate_all(_BOXES)
+
+
+@pytest.mark.parametrize("path", ANNOTATED)
+def test_on_a_wide_screen_each_note_stands_beside_its_lines(pages, path):
+    page = pages.open(path, viewport=DESKTOP)
+    for row in _rows(page):
+        note, first, last = row["note"], row["first"], row["last"]
+        # Side by side: the note is right of the code and shares its height band.
+        assert note["left"] >= row["code"]["right"] - 1, row
+        assert note["top"] < last["bottom"] and note["bottom"] > first["top"], row
+        # Level with the lines it explains: it starts where they start.
+        assert abs(note["top"] - first["top"]) < 24, row
+
+
+@pytest.mark.parametrize("path", ANNOTATED)
+def test_on_a_phone_notes_stack_with_their_lines_and_nothing_overflows(pages, path):
+    page = pages.open(path, viewport=PHONE)
+    width = page.evaluate("innerWidth")
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    for row in _rows(page):
+        note, first, last = row["note"], row["first"], row["last"]
+        assert note["bottom"] <= first["top"] + 1 or note["top"] >= last["bottom"] - 1, row
+        assert note["left"] >= 0 and note["right"] <= width, row
+
+
+_CONTRAST = """
+el => {
+  const parse = c => { const m = c.match(/[\\d.]+/g).map(Number); return m.length === 3 ? [...m, 1] : m; };
+  const over = (top, bottom) => [0, 1, 2].map(i => top[i] * top[3] + bottom[i] * (1 - top[3]));
+  let layers = [];
+  for (let e = el; e; e = e.parentElement) {
+    const bg = parse(getComputedStyle(e).backgroundColor);
+    if (bg[3] > 0) layers.push(bg);
+    if (bg[3] >= 1) break;
+  }
+  let back = [255, 255, 255];
+  for (const layer of layers.reverse()) back = over(layer, [...back, 1]);
+  const fore = over(parse(getComputedStyle(el).color), [...back, 1]);
+  const lum = rgb => { const [r, g, b] = rgb.map(v => { v /= 255;
+    return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; });
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b; };
+  const [a, b] = [lum(fore), lum(back)].sort((x, y) => y - x);
+  return (a + 0.05) / (b + 0.05);
+}
+"""
+
+# Text a reader must read, by selector: note prose, line notes, code, the build banner.
+READABLE = {
+    "note": ".an-note-body p",
+    "line note": ".an-line-note p",
+    "code": ".an-code .an-line",
+    "code name": ".an-code .an-line .n",
+    "banner": ".md-banner .an-version",
+}
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_notes_code_and_banner_are_readable_in_both_colour_schemes(pages, scheme):
+    page = pages.open("chapters/state-dict/", scheme=scheme)
+    expected = "slate" if scheme == "dark" else "default"
+    assert page.locator("body").get_attribute("data-md-color-scheme") == expected
+    for what, selector in READABLE.items():
+        element = page.locator(selector).first
+        ratio = element.evaluate(_CONTRAST)
+        # WCAG AA for body text.
+        assert ratio >= 4.5, f"{what} ({selector}) has contrast {ratio:.2f} in {expected}"
+
+
+def test_on_a_wide_screen_typical_source_lines_are_not_cut_off(pages):
+    page = pages.open("chapters/state-dict/", viewport=DESKTOP)
+    # Lines up to 88 characters (black's width, most of torch) show without scrolling.
+    clipped = page.locator(".an-code pre > code").evaluate_all(
+        """els => els.filter(code => {
+          const longest = Math.max(...[...code.querySelectorAll('.an-line')]
+            .map(l => l.textContent.replace(/^\\s*\\d+/, '').replace(/\\n$/, '').length));
+          return longest <= 88 && code.scrollWidth > code.clientWidth + 1;
+        }).map(code => code.textContent.slice(0, 80))"""
+    )
+    assert clipped == []

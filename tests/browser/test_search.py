@@ -1,0 +1,67 @@
+"""Material's offline search (lunr in a web worker over search/search_index.json) finds objects and prose."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urljoin, urlsplit
+
+from playwright.sync_api import expect
+
+from tests.browser.conftest import LOCAL_HOST
+
+
+def search(page, query: str) -> list[str]:
+    """Type `query` into the search box; the result links, as site paths with their fragment."""
+    page.locator("label.md-search__icon, .md-search__input").first.click()
+    box = page.locator("input.md-search__input")
+    box.fill("")
+    # Key by key, as a reader types: Material searches on key events.
+    box.press_sequentially(query)
+    expect(page.locator(".md-search-result__item").first).to_be_attached()
+    hrefs = page.locator("a.md-search-result__link").evaluate_all(
+        "links => links.map(a => a.getAttribute('href'))"
+    )
+    base = urlsplit(page.url)
+    paths = []
+    for href in hrefs:
+        url = urlsplit(urljoin(page.url, href))
+        assert url.hostname == base.hostname == LOCAL_HOST
+        paths.append(url.path.lstrip("/") + (f"#{url.fragment}" if url.fragment else ""))
+    return paths
+
+
+def test_state_dict_finds_its_chapter_and_the_function(pages):
+    page = pages.open()
+    found = search(page, "state_dict")
+    pages_found = {path.split("#")[0] for path in found}
+    assert "chapters/state-dict/" in pages_found, found
+    # The coverage map names every object, but stays out of search.
+    assert "coverage/" not in pages_found, found
+    anchors = {path.split("#", 1)[1] for path in found if "#" in path}
+    assert anchors & {"torch.nn.Module.state_dict", "torch.nn.modules.module.Module.state_dict"}, (
+        found
+    )
+
+
+def test_a_phrase_from_a_note_finds_the_page_that_shows_it(pages, served_site, guide):
+    attached = next(n for n in guide.notes if n.obj.short == "Module._save_to_state_dict")
+    page = pages.open()
+    # The note's page other than the whole-file ones: the chapter that embeds the function.
+    shown_on = [
+        path
+        for path in served_site.pages()
+        if not path.startswith("files/")
+        and path.endswith("/")
+        and f'data-an-note="{attached.note.name}"'
+        in (served_site.root / path / "index.html").read_text(encoding="utf-8")
+    ]
+    assert len(shown_on) == 1, shown_on
+    prose = page.context.new_page()
+    prose.goto(served_site.url(shown_on[0]))
+    text = prose.locator(f'[data-an-note="{attached.note.name}"] p').first.inner_text()
+    prose.close()
+    words = re.findall(r"[A-Za-z']+", text)
+    phrase = " ".join(words[-8:-2])
+    assert len(phrase.split()) == 6
+    found = search(page, phrase)
+    assert shown_on[0] in {path.split("#")[0] for path in found}, (phrase, found)
