@@ -7,11 +7,12 @@ import os
 import sys
 from pathlib import Path
 
+from annotate.coverage import coverage_map
 from annotate.drift_commands import add_check, add_refresh
 from annotate.errors import AnnotateError, NoteError
 from annotate.guide import Guide, load_guide
 from annotate.index import build_index
-from annotate.scaffold import coverage, new_note
+from annotate.scaffold import new_note
 from annotate.snapshot import take_snapshot
 
 
@@ -67,16 +68,17 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 def cmd_list(args: argparse.Namespace) -> int:
     """List every class and function of both files and whether it has a note."""
-    guide = _guide(args)
-    report = coverage(guide)
-    for obj, note in report.rows:
-        if args.missing and note:
-            continue
-        state = guide.states.get(note, "fresh") if note else "-"
-        mark = "x" if note else " "
-        print(
-            f"[{mark}] {obj.kind:<8} {Path(obj.file).name}:{obj.lineno:<5} {obj.short:<48} {state}"
-        )
+    report = coverage_map(_guide(args))
+    for file in report.files:
+        for cell in file.cells:
+            if args.missing and cell.note:
+                continue
+            mark = "x" if cell.note else " "
+            state = cell.state if cell.note else "-"
+            print(
+                f"[{mark}] {cell.kind:<8} {Path(file.file).name}:{cell.lineno:<5} "
+                f"{cell.short:<48} {state}"
+            )
     share = report.annotated / report.total if report.total else 0.0
     print(f"{report.annotated} of {report.total} classes and functions have a note ({share:.0%})")
     return 0

@@ -104,7 +104,6 @@ class CoverageMap:
 def coverage_map(guide: Guide, /) -> CoverageMap:
     """Every class and function of the source files with its note and that note's state."""
     notes = {n.obj.path: n for n in guide.notes if n.note.lang == "en"}
-    public_of = _public_spellings(guide)
     files: list[FileCoverage] = []
     for relpath in SOURCE_FILES:
         cells = []
@@ -120,7 +119,7 @@ def coverage_map(guide: Guide, /) -> CoverageMap:
                     path=obj.path,
                     short=obj.short,
                     kind=obj.kind,  # type: ignore[arg-type]
-                    identifier=public_of.get(obj.path, obj.path),
+                    identifier=guide.index.public_path(obj.path) or obj.path,
                     lineno=obj.lineno,
                     endlineno=obj.endlineno,
                     note=attached.note.name if attached else None,
@@ -144,16 +143,6 @@ def _state(value: str) -> CellState:
     if value not in STATES or value == "none":
         raise ValueError(f"unknown note state {value!r}; expected one of {', '.join(STATES)}")
     return value  # type: ignore[return-value]
-
-
-def _public_spellings(guide: Guide) -> dict[str, str]:
-    """Canonical path to its shortest public spelling (`torch.nn.Module.to`)."""
-    spelled: dict[str, str] = {}
-    for public, target in sorted(guide.index.public.items(), key=lambda kv: len(kv[0])):
-        for obj in guide.index.objects.values():
-            if obj.path == target or obj.path.startswith(target + "."):
-                spelled.setdefault(obj.path, public + obj.path[len(target) :])
-    return spelled
 
 
 def _groups(

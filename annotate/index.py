@@ -83,6 +83,15 @@ class ObjectIndex:
             close = [short for short in shorts if short.rsplit(".", 1)[-1] == tail][:limit]
         return close
 
+    def public_path(self, path: str) -> str | None:
+        """The shortest public spelling of canonical `path` (`torch.nn.Module.to`), if any."""
+        spellings = [
+            public + path[len(target) :]
+            for public, target in self.public.items()
+            if path == target or path.startswith(target + ".")
+        ]
+        return min(spellings, key=lambda s: (len(s), s), default=None)
+
     def functions(self) -> list[ObjectInfo]:
         """Functions and methods, in file order."""
         return [info for info in self.objects.values() if info.kind == "function"]

@@ -41,17 +41,12 @@ def docs_url(index: ObjectIndex, path: str) -> str | None:
     info = index.objects.get(path)
     if info is None or info.kind not in ("class", "function"):
         return None
-    for public, target in sorted(index.public.items()):
-        if public.startswith("torch.nn.modules."):
-            continue
-        if path != target and not path.startswith(target + "."):
-            continue
-        rest = path[len(target) :]
-        if any(part.startswith("_") for part in (public + rest).split(".")):
-            return None
-        url = DOCS.format(page=public)
-        return f"{url}#{public}{rest}" if rest else url
-    return None
+    public = index.public_path(path)
+    if public is None or any(part.startswith("_") for part in public.split(".")):
+        return None
+    page = ".".join(public.split(".")[:3])  # torch.nn.<Class>: members are anchors on it
+    url = DOCS.format(page=page)
+    return f"{url}#{public}" if public != page else url
 
 
 def autoref_wrap(graph: CallGraph, file: str) -> Wrap:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -13,43 +12,12 @@ from annotate.lock import LOCK_NAME, object_entry, read_lock, write_lock
 from annotate.notes import read_note
 
 if TYPE_CHECKING:
-    from annotate.guide import Guide
     from annotate.index import ObjectIndex, ObjectInfo
     from annotate.snapshot import Snapshot
 
 
 class ScaffoldError(AnnotateError):
     """A note cannot be started (unknown object, or it already has a note)."""
-
-
-@dataclass(frozen=True, kw_only=True)
-class Coverage:
-    """Which classes and functions have a note."""
-
-    rows: tuple[tuple[ObjectInfo, str | None], ...]
-    """Each class and function in file order, with the name of its note (or `None`)."""
-
-    @property
-    def annotated(self) -> int:
-        """How many have a note."""
-        return sum(1 for _, note in self.rows if note)
-
-    @property
-    def total(self) -> int:
-        """How many there are."""
-        return len(self.rows)
-
-
-def coverage(guide: Guide) -> Coverage:
-    """Every class and function of both files and the note on it, if any."""
-    noted = {n.obj.path: n.note.name for n in guide.notes}
-    return Coverage(
-        rows=tuple(
-            (obj, noted.get(obj.path))
-            for obj in guide.index.objects.values()
-            if obj.kind in ("class", "function")
-        )
-    )
 
 
 def note_path(obj: ObjectInfo, notes_dir: Path) -> Path:
@@ -93,15 +61,7 @@ def new_note(
     target = note_path(obj, notes_dir)
     if target.exists():
         raise ScaffoldError(f"{target} exists already; edit it instead")
-    public = min(
-        (
-            name + obj.path[len(owner) :]
-            for name, owner in index.public.items()
-            if obj.path == owner or obj.path.startswith(owner + ".")
-        ),
-        key=len,
-        default=obj.path,
-    )
+    public = index.public_path(obj.path) or obj.path
     text = (
         f"---\ntarget: {public}\n---\n"
         f"<!-- {signature(obj, index)}\n"

@@ -11,7 +11,7 @@ from annotate.cli import main
 from annotate.guide import load_guide
 from annotate.lock import LOCK_NAME, read_lock
 from annotate.notes import read_note
-from annotate.scaffold import ScaffoldError, coverage, new_note, signature
+from annotate.scaffold import ScaffoldError, new_note, signature
 from tests.conftest import ROOT, write_note
 
 
@@ -57,10 +57,7 @@ def test_new_refuses_to_overwrite_or_to_guess(tmp_path, notes):
 
 
 def test_list_counts_every_class_and_function(tmp_path, notes, index, capsys):
-    report = coverage(load_guide(notes, snapshot_dir=tmp_path / "snap"))
     expected = [o.path for o in index.objects.values() if o.kind in ("class", "function")]
-    assert [obj.path for obj, _ in report.rows] == expected
-    assert report.annotated == 1
     code = main(["list", "--notes", str(notes), "--cache", str(tmp_path / "cache")])
     out = capsys.readouterr().out.splitlines()
     assert code == 0
