@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from jinja2 import FileSystemBytecodeCache
 from markdown import Markdown
 from mkdocs.config import config_options as opt
 from mkdocs.config.base import Config
@@ -182,6 +183,7 @@ class AnnotatePlugin(BasePlugin[AnnotateConfig]):
             self.runner.close()
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        self._cache_templates(config)
         notes_prefix = self.config.notes_dir.strip("/") + "/"
         for file in [f for f in files if f.src_uri.startswith(notes_prefix)]:
             files.remove(file)  # notes are shown with their objects, not as pages of their own
@@ -226,6 +228,17 @@ class AnnotatePlugin(BasePlugin[AnnotateConfig]):
                 f"annotate: {len(error.problems)} page problem(s):\n{lines}"
             ) from None
         return markdown
+
+    def _cache_templates(self, config: MkDocsConfig) -> None:
+        # mkdocstrings compiles its ~80 templates anew on every build (most of a second);
+        # Jinja's own bytecode cache, keyed by each template's source, skips that on rebuilds.
+        plugin = config.plugins.get("mkdocstrings")
+        handlers = getattr(plugin, "handlers", None)
+        if handlers is None:
+            return
+        folder = Path(config.config_file_path).parent / self.config.cache_dir / "templates"
+        folder.mkdir(parents=True, exist_ok=True)
+        handlers.get_handler("python").env.bytecode_cache = FileSystemBytecodeCache(str(folder))
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         if self.guide is None:
