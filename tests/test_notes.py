@@ -179,3 +179,13 @@ def test_a_broken_reference_names_its_line_and_candidates(tmp_path, index):
     path, (problem,) = problems_of(tmp_path, text, index)
     assert str(problem).startswith(f"{path}:5: reference to `torch.nn.Module._aply`")
     assert "did you mean `Module._apply`" in problem.fix
+
+
+def test_two_line_notes_on_one_line_are_refused(tmp_path, index):
+    text = (
+        "---\ntarget: Module.to\n---\nx\n\n## `return self._apply(convert)`\n\none\n\n"
+        "## `self._apply(convert)`\n\ntwo\n"
+    )
+    path, (problem,) = problems_of(tmp_path, text, index)
+    assert str(problem).startswith(f"{path}:10: line ")
+    assert "already has the line note on `return self._apply(convert)`" in problem.message
