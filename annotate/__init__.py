@@ -23,7 +23,6 @@ from annotate.errors import (
     Problem,
     SnapshotError,
 )
-from annotate.example_fences import ExampleFences, collect_examples
 from annotate.examples import Example, ExampleResult, ExampleRunner, ExampleStats
 from annotate.filepage import render_file
 from annotate.guide import Guide, load_guide, render_payload
@@ -46,7 +45,6 @@ __all__ = [
     "DriftReport",
     "Example",
     "ExampleError",
-    "ExampleFences",
     "ExampleResult",
     "ExampleRunner",
     "ExampleStats",
@@ -71,7 +69,6 @@ __all__ = [
     "attach_notes",
     "build_call_graph",
     "build_index",
-    "collect_examples",
     "coverage_map",
     "cut",
     "decide_drift",

@@ -56,17 +56,6 @@ class CallGraph:
         ]
         return sorted(found, key=lambda r: (r.line, r.col))
 
-    def reachable(self, start: str, *, within: set[str] | None = None) -> set[str]:
-        """Functions `start` reaches through calls (staying inside `within` if given)."""
-        seen: set[str] = set()
-        todo = [start]
-        while todo:
-            for callee in self.calls.get(todo.pop(), ()):
-                if callee not in seen and (within is None or callee in within):
-                    seen.add(callee)
-                    todo.append(callee)
-        return seen
-
 
 def build_call_graph(index: ObjectIndex) -> CallGraph:
     """Resolve every name of both files and collect the calls of every indexed function."""

@@ -54,7 +54,7 @@ def render_file(
     marks: list[Mark] = []
     for attached in guide.notes:
         obj = attached.obj
-        if obj.file != relpath:
+        if obj.file != relpath or attached.note.lang != "en":  # as chapters show them
             continue
         header_end = _header_end(guide, obj)
         marks.append(Mark(start=obj.lineno, end=header_end, items=(("object", attached),)))

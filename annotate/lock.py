@@ -76,7 +76,8 @@ class Lock:
 
     def replaced(self, entries: Mapping[str, LockEntry], /, *, drop: Iterable[str] = ()) -> Lock:
         """A lock with `entries` put in (replacing the same names) and the names in `drop` taken out."""
-        merged = {name: entry for name, entry in self.entries.items() if name not in set(drop)}
+        dropped = set(drop)
+        merged = {name: entry for name, entry in self.entries.items() if name not in dropped}
         merged.update(entries)
         return Lock(entries=merged)
 
@@ -151,7 +152,6 @@ def read_lock(path: Path | str, /) -> Lock:
     path = Path(path)
     if not path.is_file():
         return Lock()
-    text = path.read_text(encoding="utf-8")
 
     def fail(line: int, message: str) -> NoteError:
         return NoteError(
@@ -167,8 +167,8 @@ def read_lock(path: Path | str, /) -> Lock:
         )
 
     try:
-        data = json.loads(text)
-    except ValueError as error:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except ValueError as error:  # UnicodeDecodeError is one too
         raise fail(
             getattr(error, "lineno", 1), f"the lock file is not valid JSON: {error}"
         ) from None
@@ -176,7 +176,7 @@ def read_lock(path: Path | str, /) -> Lock:
         raise fail(1, f"the lock file is not in format {_FORMAT}")
     try:
         entries = {name: _entry(raw) for name, raw in data.get("notes", {}).items()}
-    except (KeyError, TypeError, ValueError) as error:
+    except (AttributeError, KeyError, TypeError, ValueError) as error:
         raise fail(1, f"the lock file has a malformed entry ({error!r})") from None
     return Lock(entries=entries)
 

@@ -30,21 +30,9 @@ def _state(state: str) -> str:
 def _link(drift: NoteDrift, index: ObjectIndex) -> str:
     if drift.obj is None:
         return f"`{drift.note.target}`"
-    return f"[`{drift.obj.short}`][{_identifier(drift.obj.path, index)}]"
-
-
-def _identifier(path: str, index: ObjectIndex) -> str:
-    """The shortest public spelling of `path`: the one chapters use, which autorefs makes primary.
-
-    Canonical paths are registered twice as secondary (an mkdocstrings alias, a whole-file page
-    anchor), which autorefs cannot choose between.
-    """
-    spellings = [
-        public + path[len(target) :]
-        for public, target in index.public.items()
-        if path == target or path.startswith(target + ".")
-    ]
-    return min(spellings, key=lambda s: (len(s), s), default=path)
+    # The shortest public spelling is the one chapters use, which autorefs makes primary.
+    identifier = index.public_path(drift.obj.path) or drift.obj.path
+    return f"[`{drift.obj.short}`][{identifier}]"
 
 
 def maintenance_page(guide: Guide, /, *, title: str = "Maintenance") -> str:

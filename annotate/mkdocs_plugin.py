@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import re
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -116,8 +118,15 @@ class AnnotatePlugin(BasePlugin[AnnotateConfig]):
                 len(drifted),
                 ", ".join(f"{name}: {state}" for name, state in sorted(drifted.items())),
             )
-        payload = cache / "payload.json"
-        payload.write_text(json.dumps(render_payload(self.guide)), encoding="utf-8")
+        # Named by its content: a build never reads another build's payload (serve and build, or
+        # two builds sharing the cache folder).
+        text = json.dumps(render_payload(self.guide))
+        payload = cache / f"payload-{hashlib.sha256(text.encode()).hexdigest()[:16]}.json"
+        if not payload.exists():
+            payload.write_text(text, encoding="utf-8")
+        for old in cache.glob("payload-*.json"):  # an hour outlives any build still reading one
+            if old != payload and time.time() - old.stat().st_mtime > 3600:
+                old.unlink(missing_ok=True)
         self._configure_mkdocstrings(config, snapshot_root=snapshot.root, payload=payload)
         self._configure_examples(config, cache=cache / "examples")
         config.extra_css.extend(f"assets/{css.name}" for css in sorted(_ASSETS.glob("*.css")))

@@ -55,6 +55,10 @@ def new_note(
         close = index.candidates(path)
         hint = f"; did you mean {', '.join(f'`{c}`' for c in close)}?" if close else ""
         raise ScaffoldError(f"`{path}` is not an object of module.py or container.py{hint}")
+    if obj.kind == "module":
+        raise ScaffoldError(
+            f"`{path}` is a whole module; notes explain a class, function or attribute of it"
+        )
     existing = _note_on(obj, index, notes_dir)
     if existing is not None:
         raise ScaffoldError(f"`{obj.short}` already has a note: {existing}; edit that one")

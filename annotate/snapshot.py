@@ -13,6 +13,7 @@ import importlib.util
 import json
 import re
 import shutil
+import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -146,9 +147,12 @@ def load_snapshot(root: Path | str) -> Snapshot | None:
         data = json.loads(manifest.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    if data.pop("format", None) != _FORMAT:
+    if not isinstance(data, dict) or data.pop("format", None) != _FORMAT:
         return None
-    return Snapshot(root=Path(root), **data)
+    try:
+        return Snapshot(root=Path(root), **data)
+    except TypeError:  # written by another version of this code: take the snapshot again
+        return None
 
 
 def take_snapshot(root: Path | str, /, *, torch_root: Path | str | None = None) -> Snapshot:
@@ -157,19 +161,22 @@ def take_snapshot(root: Path | str, /, *, torch_root: Path | str | None = None) 
     package = find_torch(torch_root)
     version, commit = _read_version(package)
     sha = {rel: _sha256(package.parent / rel) for rel in SOURCE_FILES}
+    public = _public_names(package)
     current = load_snapshot(root)
     if (
         current is not None
         and current.sha256 == sha
         and current.version == version
         and current.commit == commit
+        and current.source == str(package)
+        and current.public == public
         and all(current.path_of(rel).is_file() for rel in SOURCE_FILES)
     ):
         return current
 
-    public = _public_names(package)
-    staging = root.with_name(root.name + ".new")
-    shutil.rmtree(staging, ignore_errors=True)
+    root.parent.mkdir(parents=True, exist_ok=True)
+    # A folder of its own, so that a build and the command line refreshing at once never mix.
+    staging = Path(tempfile.mkdtemp(prefix=root.name + ".", dir=root.parent))
     modules = staging / "torch" / "nn" / "modules"
     modules.mkdir(parents=True)
     for rel in SOURCE_FILES:
@@ -185,9 +192,12 @@ def take_snapshot(root: Path | str, /, *, torch_root: Path | str | None = None) 
     data = {"format": _FORMAT, **asdict(snapshot)}
     del data["root"]
     (staging / MANIFEST).write_text(json.dumps(data, indent=2, sort_keys=True) + "\n")
-    # Swap in whole so a reader never sees half a snapshot.
-    shutil.rmtree(root, ignore_errors=True)
+    # Swap in whole so a reader never sees half a snapshot: the old one is renamed away first.
+    old = Path(tempfile.mkdtemp(prefix=root.name + ".old.", dir=root.parent))
+    if root.exists():
+        root.rename(old / "snapshot")
     staging.rename(root)
+    shutil.rmtree(old, ignore_errors=True)
     return snapshot
 
 

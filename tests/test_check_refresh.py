@@ -168,3 +168,23 @@ def test_refresh_all_writes_the_same_lock_twice(tmp_path):
     first = (folder / "notes.lock.json").read_text()
     assert refresh(folder, tmp_path, "--all")[0] == 0
     assert (folder / "notes.lock.json").read_text() == first
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b'{"format": 1, "notes": []}',
+        b'{"format": 1, "notes": {"a.md": {"line_notes": []}}}',
+        b"\xff\xfe not utf-8",
+    ],
+)
+def test_a_damaged_lock_file_is_reported_not_a_traceback(tmp_path, content):
+    from annotate.errors import NoteError
+    from annotate.lock import read_lock
+
+    lock = tmp_path / "notes.lock.json"
+    lock.write_bytes(content)
+    with pytest.raises(NoteError) as caught:
+        read_lock(lock)
+    (problem,) = caught.value.problems
+    assert problem.file == lock and "annotate refresh --all" in problem.fix

@@ -50,6 +50,10 @@ def test_new_refuses_to_overwrite_or_to_guess(tmp_path, notes):
         new_note("torch.nn.Module.to", snapshot=guide.snapshot, index=guide.index, notes_dir=notes)
     with pytest.raises(ScaffoldError, match=r"did you mean `Module\.state_dict`"):
         new_note("Module.stat_dict", snapshot=guide.snapshot, index=guide.index, notes_dir=notes)
+    with pytest.raises(ScaffoldError, match="is a whole module"):
+        new_note(
+            "torch.nn.modules.module", snapshot=guide.snapshot, index=guide.index, notes_dir=notes
+        )
     (notes / "module" / "Module.cpu.md").write_text("mine")
     with pytest.raises(ScaffoldError, match="exists already"):
         new_note("Module.cpu", snapshot=guide.snapshot, index=guide.index, notes_dir=notes)

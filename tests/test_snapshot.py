@@ -83,3 +83,15 @@ def test_a_folder_that_is_not_torch_is_refused_with_the_fix(tmp_path):
     ):
         take_snapshot(tmp_path / "snap", torch_root=tmp_path)
     assert not Path(tmp_path / "snap").exists()
+
+
+def test_a_manifest_from_another_version_is_replaced_not_fatal(tmp_path, installed_torch):
+    tree = make_torch_tree(tmp_path / "tree", installed_torch)
+    first = take_snapshot(tmp_path / "snap", torch_root=tree)
+    manifest = first.root / MANIFEST
+    data = json.loads(manifest.read_text())
+    manifest.write_text(json.dumps({**data, "a_field_from_elsewhere": 1}))
+    assert load_snapshot(tmp_path / "snap") is None
+    again = take_snapshot(tmp_path / "snap", torch_root=tree)
+    assert again.sha256 == first.sha256 and load_snapshot(tmp_path / "snap") == again
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["snap", "tree"]  # no leftovers
