@@ -239,7 +239,8 @@ def render_svg(diagram: Diagram, index: ObjectIndex, *, number: int = 0) -> str:
             "</g></autoref>"
         )
     parts.append("</svg>")
-    return f'<figure class="an-callgraph">{"".join(parts)}</figure>'
+    # Out of search: box labels would otherwise open every result's preview.
+    return f'<figure class="an-callgraph" data-search-exclude>{"".join(parts)}</figure>'
 
 
 _SVG = re.compile(r'<svg class="an-callgraph-svg".*?</svg>', re.S)

@@ -118,7 +118,7 @@ def file_page_links(guide: Guide, obj: ObjectInfo, href: Callable[[str], str | N
             for e in data[key]
         ]
         rows.append(
-            f"<dt>{label}</dt><dd>{', '.join(items) or '<span class=an-none>none here</span>'}</dd>"
+            f"<dt>{label}</dt><dd>{', '.join(items) or '<span class=an-none>none found by reading the code</span>'}</dd>"
         )
     docs = (
         f'<p class="an-links-where"><a class="an-docs" href="{data["docs"]}">PyTorch docs</a></p>'

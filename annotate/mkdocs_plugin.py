@@ -50,7 +50,7 @@ COVERAGE_PAGE = "coverage.md"
 _COVERAGE_MARKER = "<!-- annotate:coverage -->"
 _COVERAGE_INTRO = (
     "Every class and function of the source files in file order, coloured by whether it has a "
-    "note and whether that note still matches the code. Pick a grey cell to write a note.\n\n"
+    "note and whether that note still matches the code. An empty cell has no note yet: follow it to the code, then `annotate new` starts one (see CONTRIBUTING.md).\n\n"
 )
 
 
