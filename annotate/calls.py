@@ -269,9 +269,14 @@ class _Resolver:
 
     def _expr(self, node: ast.AST, *, called: bool = False) -> None:
         if isinstance(node, ast.Call):
+            self._implicit_call(node)
             self._expr(node.func, called=True)
             for arg in (*node.args, *(k.value for k in node.keywords)):
                 self._expr(arg)
+        elif isinstance(node, ast.Subscript) and self._self_class(node.value):
+            dunder = _SUBSCRIPT[type(node.ctx)]
+            self._implicit(self._self_class(node.value), dunder)
+            self._expr_children(node)
         elif isinstance(node, ast.Name):
             target = self._name(node.id)
             defining = isinstance(node.ctx, ast.Store) and self.scopes[-1].kind != "function"
@@ -290,6 +295,35 @@ class _Resolver:
             self._stmt(node)
         else:
             self._expr_children(node)
+
+    def _implicit_call(self, node: ast.Call) -> None:
+        """`setattr(self, ...)` and `delattr(self, ...)` run the class's own dunder methods."""
+        func = node.func
+        if (
+            isinstance(func, ast.Name)
+            and func.id in _BUILTIN_DUNDERS
+            and not any(func.id in scope.bound for scope in self.scopes)
+            and node.args
+        ):
+            cls = self._self_class(node.args[0])
+            if cls is not None:
+                self._implicit(cls, _BUILTIN_DUNDERS[func.id])
+
+    def _self_class(self, node: ast.AST) -> str | None:
+        """The class `node` is an instance of, when it is `self` (or what stands for it)."""
+        selves = self.scopes[-1].selves
+        return selves.get(node.id) if isinstance(node, ast.Name) else None
+
+    def _implicit(self, cls: str | None, dunder: str) -> None:
+        """A call made by Python itself (a dunder method): an edge, with no token to link."""
+        owner = self.scopes[-1].owner
+        target = self.classes.member(cls, dunder) if cls else None
+        if (
+            owner is not None
+            and target is not None
+            and self.index.objects[target].kind == "function"
+        ):
+            self.calls.append((owner, target))
 
     # -- resolution ------------------------------------------------------------------
 
@@ -329,6 +363,10 @@ class _Resolver:
         owner = self.scopes[-1].owner
         if called and owner is not None and self.index.objects[target].kind == "function":
             self.calls.append((owner, target))
+
+
+_BUILTIN_DUNDERS = {"setattr": "__setattr__", "delattr": "__delattr__"}
+_SUBSCRIPT = {ast.Load: "__getitem__", ast.Store: "__setitem__", ast.Del: "__delitem__"}
 
 
 def _is_super_call(node: ast.AST) -> bool:

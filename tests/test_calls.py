@@ -217,3 +217,16 @@ def test_public_objects_link_to_the_pytorch_docs(index):
     assert docs_url(index, f"{MODULE}.Module._apply") is None
     assert docs_url(index, f"{MODULE}.Module.__call__") is None
     assert docs_url(index, f"{MODULE}._addindent") is None
+
+
+def test_calls_python_makes_for_a_method_count_as_calls(index):
+    from annotate.calls import build_call_graph
+
+    graph = build_call_graph(index)
+    container = "torch.nn.modules.container."
+    module = "torch.nn.modules.module."
+    # `delattr(self, key)` runs Module.__delattr__; `self[key] = module` runs __setitem__.
+    assert f"{module}Module.__delattr__" in graph.calls[f"{container}Sequential.__delitem__"]
+    assert f"{container}ModuleDict.__setitem__" in graph.calls[f"{container}ModuleDict.update"]
+    assert f"{container}Sequential.__delitem__" in graph.calls[f"{container}Sequential.pop"]
+    assert f"{container}ModuleDict.update" in graph.called_by[f"{container}ModuleDict.__setitem__"]
