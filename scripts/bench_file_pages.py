@@ -63,13 +63,15 @@ markdown_extensions:
 
 
 def guide_project(dest: Path) -> Path:
-    """The guide with only its home page and whole-file pages (every note shows on them)."""
+    """The guide with a bare home page and its whole-file pages (every note shows on them)."""
     (dest / "docs").mkdir(parents=True)
-    shutil.copy(ROOT / "docs" / "index.md", dest / "docs" / "index.md")
+    # The real home page links to the chapters, which this project leaves out.
+    (dest / "docs" / "index.md").write_text("# Whole-file pages\n", encoding="utf-8")
     shutil.copytree(ROOT / "docs" / "notes", dest / "docs" / "notes")
     text = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
     nav = "nav:\n  - Home: index.md\n  - files/module.md\n  - files/container.md\n\n"
     text = re.sub(r"^nav:\n(?:[ ].*\n|\n)*", nav, text, count=1, flags=re.MULTILINE)
+    text = text.replace("  - annotate:\n", "  - annotate:\n      coverage_page: false\n      maintenance_page: ''\n", 1)
     text += "\nhooks:\n  - hooks.py\n"
     (dest / "mkdocs.yml").write_text(text, encoding="utf-8")
     (dest / "hooks.py").write_text(_HOOKS, encoding="utf-8")
