@@ -21,6 +21,7 @@ from annotate.errors import (
     NoteError,
     PageError,
     Problem,
+    ScaffoldError,
     SnapshotError,
 )
 from annotate.examples import Example, ExampleResult, ExampleRunner, ExampleStats
@@ -63,6 +64,7 @@ __all__ = [
     "PageError",
     "Problem",
     "Reference",
+    "ScaffoldError",
     "Segment",
     "Snapshot",
     "SnapshotError",

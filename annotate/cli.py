@@ -48,13 +48,6 @@ def cmd_snapshot(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_validate(args: argparse.Namespace) -> int:
-    """Read and attach every note; report every problem."""
-    guide = _guide(args)
-    print(f"{len(guide.notes)} notes attach to torch {guide.snapshot.version}")
-    return 0
-
-
 def cmd_new(args: argparse.Namespace) -> int:
     """Start a note file for an object (short, public or full path); never overwrites."""
     # Only the sources are needed: a half-written note elsewhere must not block a new one.
@@ -96,7 +89,6 @@ def build_parser() -> argparse.ArgumentParser:
     commands = {}
     for name, func in (
         ("snapshot", cmd_snapshot),
-        ("validate", cmd_validate),
         ("new", cmd_new),
         ("list", cmd_list),
     ):

@@ -14,6 +14,10 @@ class SnapshotError(AnnotateError):
     """The torch sources could not be found or copied."""
 
 
+class ScaffoldError(AnnotateError):
+    """A note cannot be started (unknown object, or it already has a note)."""
+
+
 @dataclass(frozen=True, kw_only=True)
 class Problem:
     """One thing wrong with a note, located in its file."""

@@ -7,17 +7,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from annotate.attach import statement_end
-from annotate.errors import AnnotateError, NoteError
+from annotate.errors import NoteError, ScaffoldError
 from annotate.lock import LOCK_NAME, object_entry, read_lock, write_lock
 from annotate.notes import read_note
 
 if TYPE_CHECKING:
     from annotate.index import ObjectIndex, ObjectInfo
     from annotate.snapshot import Snapshot
-
-
-class ScaffoldError(AnnotateError):
-    """A note cannot be started (unknown object, or it already has a note)."""
 
 
 def note_path(obj: ObjectInfo, notes_dir: Path) -> Path:

@@ -71,7 +71,11 @@ def guide_project(dest: Path) -> Path:
     text = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
     nav = "nav:\n  - Home: index.md\n  - files/module.md\n  - files/container.md\n\n"
     text = re.sub(r"^nav:\n(?:[ ].*\n|\n)*", nav, text, count=1, flags=re.MULTILINE)
-    text = text.replace("  - annotate:\n", "  - annotate:\n      coverage_page: false\n      maintenance_page: ''\n", 1)
+    text = text.replace(
+        "  - annotate:\n",
+        "  - annotate:\n      coverage_page: false\n      maintenance_page: ''\n",
+        1,
+    )
     text += "\nhooks:\n  - hooks.py\n"
     (dest / "mkdocs.yml").write_text(text, encoding="utf-8")
     (dest / "hooks.py").write_text(_HOOKS, encoding="utf-8")
