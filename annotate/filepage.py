@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from annotate.attach import statement_end
 from annotate.drift_view import drift_html, line_drift_html, line_drift_view, object_drift_view
 from annotate.links import anchor_wrap, file_href, file_page_links, release_tag
-from annotate.render import Mark, cut, upstream_url
+from annotate.render import Mark, cut, docstring_spans, upstream_url
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
@@ -73,7 +73,10 @@ def render_file(
             anchors.setdefault(obj.lineno, []).append(obj.path)
     rows = []
     wrap = anchor_wrap(guide.calls, relpath, href)
-    for seg in cut(lines, 1, len(lines), marks, id_prefix="", anchors=anchors, wrap=wrap):
+    folds = docstring_spans(guide.index, relpath)
+    for seg in cut(
+        lines, 1, len(lines), marks, id_prefix="", anchors=anchors, wrap=wrap, folds=folds
+    ):
         asides = "".join(
             file_page_links(guide, item[1], href)
             if item[0] == "links"

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import ast
 from dataclasses import dataclass, field
+from functools import cache
 from typing import TYPE_CHECKING
 
 from annotate.highlight import highlight_lines, line_html, line_tokens
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Mapping
+    from collections.abc import Callable, Mapping, Sequence
 
     from annotate.attach import AttachedLineNote
     from annotate.highlight import Wrap
@@ -36,6 +38,8 @@ class Segment:
     end: int
     code_html: str
     items: tuple[object, ...] = field(default=())
+    folded: bool = False
+    """A docstring shown folded: the reader opens it, or reads it in the docstring box."""
 
 
 def upstream_url(snapshot: Snapshot, file: str, start: int, end: int) -> str:
@@ -53,8 +57,11 @@ def cut(
     id_prefix: str,
     anchors: Mapping[int, list[str]] | None = None,
     wrap: Wrap | None = None,
+    folds: Sequence[tuple[int, int]] = (),
 ) -> list[Segment]:
     """Lines `start`..`end` cut at `marks`; overlapping marks share one segment.
+
+    Plain code inside a span of `folds` (docstrings) becomes a folded segment of its own.
 
     Each line is anchored as `{id_prefix}L{n}`; `anchors` adds more ids before given lines;
     `wrap` may put a link around any token.
@@ -88,10 +95,58 @@ def cut(
         cursor = mark.end + 1
     if cursor <= end:
         pieces.append((cursor, end, ()))
+    segments = []
+    for a, b, items in pieces:
+        for x, y, folded in _split(a, b, () if items else folds):
+            code = _code(html, x, y, id_prefix, anchors or {})
+            if folded:
+                code = (
+                    f'<details class="an-fold"><summary><span class="an-fold-label">docstring, '
+                    f"lines {x}–{y}</span></summary>{code}</details>"
+                )
+            segments.append(Segment(start=x, end=y, items=items, code_html=code, folded=folded))
+    return segments
+
+
+def _split(start: int, end: int, folds: Sequence[tuple[int, int]]) -> list[tuple[int, int, bool]]:
+    """`start`..`end` cut into plain and folded runs by the fold spans wholly inside it."""
+    runs: list[tuple[int, int, bool]] = []
+    cursor = start
+    for a, b in sorted(folds):
+        if a < cursor or b > end:
+            continue
+        if a > cursor:
+            runs.append((cursor, a - 1, False))
+        runs.append((a, b, True))
+        cursor = b + 1
+    if cursor <= end:
+        runs.append((cursor, end, False))
+    return runs
+
+
+def docstring_spans(index: ObjectIndex, file: str, *, min_lines: int = 4) -> list[tuple[int, int]]:
+    """The lines of every docstring of `file` at least `min_lines` long (shorter ones stay open)."""
     return [
-        Segment(start=a, end=b, items=items, code_html=_code(html, a, b, id_prefix, anchors or {}))
-        for a, b, items in pieces
+        span
+        for span in _docstrings("\n".join(index.lines[file]))
+        if span[1] - span[0] + 1 >= min_lines
     ]
+
+
+@cache
+def _docstrings(source: str) -> tuple[tuple[int, int], ...]:
+    spans = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef):
+            first = node.body[0] if node.body else None
+            if (
+                isinstance(first, ast.Expr)
+                and isinstance(first.value, ast.Constant)
+                and isinstance(first.value.value, str)
+                and first.end_lineno is not None
+            ):
+                spans.append((first.lineno, first.end_lineno))
+    return tuple(sorted(spans))
 
 
 def object_segments(
@@ -105,7 +160,13 @@ def object_segments(
     """The source of `obj`, cut at its line notes (each segment's items are `AttachedLineNote`s)."""
     marks = [Mark(start=n.start, end=n.end, items=(n,)) for n in line_notes]
     return cut(
-        index.lines[obj.file], obj.lineno, obj.endlineno, marks, id_prefix=id_prefix, wrap=wrap
+        index.lines[obj.file],
+        obj.lineno,
+        obj.endlineno,
+        marks,
+        id_prefix=id_prefix,
+        wrap=wrap,
+        folds=docstring_spans(index, obj.file),
     )
 
 

@@ -93,3 +93,23 @@ def test_a_note_on_no_page_fails_the_build(tmp_path):
     result = run_mkdocs(tmp_path / "site", config=config)
     assert result.returncode != 0
     assert "the note on `Module.to` is on no page" in result.stderr
+
+
+def test_docstrings_fold_in_the_source_and_keep_their_line_anchors(site, index):
+    import ast
+
+    to = index.get("Module.to")
+    tree = ast.parse("\n".join(index.lines[to.file]))
+    (func,) = [
+        n
+        for n in ast.walk(tree)
+        if isinstance(n, ast.FunctionDef) and n.name == "to" and n.lineno == to.lineno
+    ]
+    first, last = func.body[0].lineno, func.body[0].end_lineno
+    block = object_block(page(site, "chapters/to-and-apply"), "torch.nn.Module.to")
+    (fold,) = block.find_all("details", cls="an-fold")
+    ids = [n.attrs["id"] for n in fold.find_all("span", cls="an-line")]
+    assert ids == [f"{to.path}--L{n}" for n in range(first, last + 1)]
+    assert f"lines {first}–{last}" in fold.find_all("summary")[0].all_text()
+    # Code and notes stay open: no line note sits inside a fold.
+    assert not fold.find_all("aside")
