@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING
 
-from annotate.errors import NoteError, Problem
+from annotate.errors import NoteError, Problem, did_you_mean
 from annotate.references import broken_references
 
 if TYPE_CHECKING:
@@ -49,14 +49,15 @@ def attach_notes(notes: list[Note], index: ObjectIndex) -> list[AttachedNote]:
     for note in notes:
         obj = index.get(note.target)
         if obj is None:
-            close = index.candidates(note.target)
-            fix = f"did you mean {', '.join(f'`{c}`' for c in close)}?" if close else ""
+            fix = did_you_mean(
+                index.candidates(note.target), otherwise="write a path such as `torch.nn.Module.to`"
+            )
             problems.append(
                 Problem(
                     file=note.file,
                     line=note.target_line,
                     message=f"target `{note.target}` is not an object of module.py or container.py",
-                    fix=fix or "write a path such as `torch.nn.Module.to`",
+                    fix=fix,
                 )
             )
             continue

@@ -15,7 +15,7 @@ from html import escape
 from itertools import pairwise
 from typing import TYPE_CHECKING
 
-from annotate.errors import PageError, Problem
+from annotate.errors import PageError, Problem, did_you_mean
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -86,11 +86,7 @@ def read_directives(
             else:
                 close = [c for c in index.candidates(name) if _is_function(index, c)]
                 message = f"`{name}` in the callgraph directive is not a function of module.py or container.py"
-                fix = (
-                    f"did you mean {', '.join(f'`{c}`' for c in close)}?"
-                    if close
-                    else "write a path such as `Module.state_dict`"
-                )
+                fix = did_you_mean(close, otherwise="write a path such as `Module.state_dict`")
             problems.append(Problem(file=file, line=line, message=message, fix=fix))  # type: ignore[arg-type]
         if paths:
             diagrams.append(_diagram(match.group(0).strip(), paths, calls))

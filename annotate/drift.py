@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Literal
 
 from annotate.attach import anchor_lines, place_line_note, statement_end
-from annotate.errors import NoteError, Problem
+from annotate.errors import NoteError, Problem, did_you_mean
 from annotate.fingerprint import code_fingerprint, exact_fingerprint, line_fingerprint
 from annotate.lock import target_text
 
@@ -190,7 +190,7 @@ def _note_drift(note: Note, index: ObjectIndex, locked: LockEntry | None) -> Not
         )
     if obj is None:
         close = index.candidates(note.target)
-        hint = f" (did you mean {', '.join(f'`{c}`' for c in close)}?)" if close else ""
+        hint = f" ({did_you_mean(close)})" if close else ""
         return NoteDrift(
             note=note,
             target_state="orphaned",

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from annotate.attach import attach_notes
 from annotate.drift import STATES, DriftReport, decide_drift
-from annotate.errors import AnnotateError, NoteError
+from annotate.errors import AnnotateError, NoteError, did_you_mean
 from annotate.index import build_index
 from annotate.lock import LOCK_NAME, Lock, lock_entry, read_lock, write_lock
 from annotate.notes import read_note, read_notes
@@ -183,10 +183,8 @@ def cmd_refresh(args: argparse.Namespace) -> int:
                 dropped.append(name)
             else:
                 close = difflib.get_close_matches(name, known, n=2, cutoff=0.5)
-                fix = (
-                    f"did you mean {' or '.join(f'`{c}`' for c in close)}?"
-                    if close
-                    else "name it as `annotate check` lists it"
+                fix = did_you_mean(
+                    close, otherwise="name it as `annotate check` lists it", joiner=" or "
                 )
                 raise AnnotateError(f"there is no note `{name}` in {notes_dir}; {fix}")
     attached = attach_notes(chosen, index)  # only notes that attach as they are now can be recorded

@@ -18,6 +18,13 @@ class ScaffoldError(AnnotateError):
     """A note cannot be started (unknown object, or it already has a note)."""
 
 
+def did_you_mean(candidates: list[str], /, *, otherwise: str = "", joiner: str = ", ") -> str:
+    """The fix that names close candidates (`did you mean `a`, `b`?`), or `otherwise`."""
+    if not candidates:
+        return otherwise
+    return f"did you mean {joiner.join(f'`{c}`' for c in candidates)}?"
+
+
 @dataclass(frozen=True, kw_only=True)
 class Problem:
     """One thing wrong with a note, located in its file."""

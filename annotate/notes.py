@@ -25,7 +25,7 @@ from pathlib import Path
 
 import yaml
 
-from annotate.errors import NoteError, Problem
+from annotate.errors import NoteError, Problem, did_you_mean
 from annotate.sanitize import find_active_content
 
 FIELDS = {
@@ -124,7 +124,7 @@ def read_note(file: Path | str, /, *, notes_dir: Path | str | None = None) -> No
     for key in meta:
         if key not in FIELDS:
             close = difflib.get_close_matches(str(key), list(FIELDS), n=1)
-            fix = f"did you mean `{close[0]}`?" if close else f"known fields: {', '.join(FIELDS)}"
+            fix = did_you_mean(close, otherwise=f"known fields: {', '.join(FIELDS)}")
             raise fail(field_line(key), f"unknown field `{key}`", fix)
     target = meta.get("target")
     if not isinstance(target, str) or not target.strip():
@@ -136,7 +136,7 @@ def read_note(file: Path | str, /, *, notes_dir: Path | str | None = None) -> No
     lang = meta.get("lang", "en")
     if lang not in LANGUAGES:
         close = difflib.get_close_matches(str(lang), LANGUAGES, n=1)
-        fix = f"did you mean `{close[0]}`?" if close else f"use one of {', '.join(LANGUAGES)}"
+        fix = did_you_mean(close, otherwise=f"use one of {', '.join(LANGUAGES)}")
         raise fail(field_line("lang"), f"unknown language `{lang}`", fix)
     title = meta.get("title", "")
     if not isinstance(title, str):

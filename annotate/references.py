@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from annotate.errors import Problem
+from annotate.errors import Problem, did_you_mean
 
 if TYPE_CHECKING:
     from annotate.index import ObjectIndex
@@ -33,9 +33,9 @@ def broken_references(note: Note, index: ObjectIndex) -> list[Problem]:
                     file=note.file,
                     line=number,
                     message=f"reference to `{identifier}`, which is not an object of these files",
-                    fix=f"did you mean {', '.join(f'`{c}`' for c in close)}?"
-                    if close
-                    else "refer to an object by its path, e.g. `torch.nn.Module.to`",
+                    fix=did_you_mean(
+                        close, otherwise="refer to an object by its path, e.g. `torch.nn.Module.to`"
+                    ),
                 )
             )
     return problems

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from annotate.attach import statement_end
-from annotate.errors import NoteError, ScaffoldError
+from annotate.errors import NoteError, ScaffoldError, did_you_mean
 from annotate.lock import LOCK_NAME, object_entry, read_lock, write_lock
 from annotate.notes import read_note
 
@@ -49,7 +49,7 @@ def new_note(
     obj = index.get(path)
     if obj is None:
         close = index.candidates(path)
-        hint = f"; did you mean {', '.join(f'`{c}`' for c in close)}?" if close else ""
+        hint = f"; {did_you_mean(close)}" if close else ""
         raise ScaffoldError(f"`{path}` is not an object of module.py or container.py{hint}")
     if obj.kind == "module":
         raise ScaffoldError(
