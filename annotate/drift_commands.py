@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING
 
 from annotate.attach import attach_notes
 from annotate.drift import STATES, DriftReport, decide_drift
-from annotate.errors import AnnotateError, NoteError, did_you_mean
+from annotate.errors import AnnotateError, did_you_mean
+from annotate.guide import check_notes
 from annotate.index import build_index
 from annotate.lock import LOCK_NAME, Lock, lock_entry, read_lock, write_lock
 from annotate.notes import read_note, read_notes
@@ -107,17 +108,14 @@ def cmd_check(args: argparse.Namespace) -> int:
     snapshot = take_snapshot(Path(args.cache) / "snapshot", torch_root=args.torch_root)
     index = build_index(snapshot)
     notes = read_notes(args.notes) if Path(args.notes).is_dir() else []
-    report = decide_drift(notes, index, read_lock(_lock_path(args)))
+    check = check_notes(notes, index, read_lock(_lock_path(args)))
+    report = check.drift
     print(
         f"{len(notes)} notes in {args.notes} against torch {snapshot.version} "
         f"({snapshot.commit[:12] or 'commit unknown'}) from {snapshot.source}"
     )
     print("\n".join(line.rstrip() for line in _table(report)))
-    problems = report.orphaned()
-    try:
-        attach_notes(report.followed(), index)
-    except NoteError as error:
-        problems.extend(error.problems)  # new notes are checked as the build checks them
+    problems = [*check.orphaned, *check.invalid]
     for name in report.stale:
         print(
             f"note: the lock file records `{name}`, which no longer exists; drop it with `annotate refresh {name}`"

@@ -10,12 +10,12 @@ from annotate.attach import AttachedNote, attach_notes
 from annotate.calls import CallGraph, build_call_graph
 from annotate.drift import DriftReport, decide_drift
 from annotate.drift_view import line_drift_view, object_drift_view
-from annotate.errors import NoteError
+from annotate.errors import NoteError, Problem
 from annotate.highlight import preload
 from annotate.index import ObjectIndex, build_index
 from annotate.links import autoref_wrap, object_links
-from annotate.lock import LOCK_NAME, read_lock
-from annotate.notes import read_notes
+from annotate.lock import LOCK_NAME, Lock, read_lock
+from annotate.notes import Note, read_notes
 from annotate.render import object_segments, upstream_url
 from annotate.snapshot import Snapshot, take_snapshot
 
@@ -62,21 +62,43 @@ def load_guide(
         Path(snapshot_dir).parent / "highlight",
     )
     notes = read_notes(notes_dir) if Path(notes_dir).is_dir() else []
-    drift = decide_drift(notes, index, read_lock(lock_file or Path(notes_dir) / LOCK_NAME))
-    problems = [] if allow_orphaned else drift.orphaned()
-    try:
-        attached = attach_notes(drift.followed(), index)
-    except NoteError as error:
-        raise NoteError(problems + error.problems) from None
+    check = check_notes(notes, index, read_lock(lock_file or Path(notes_dir) / LOCK_NAME))
+    problems = [*(() if allow_orphaned else check.orphaned), *check.invalid]
     if problems:
         raise NoteError(problems)
     return Guide(
         snapshot=snapshot,
         index=index,
-        notes=tuple(attached),
-        states=dict(drift.states()),
-        drift=drift,
+        notes=check.attached,
+        states=dict(check.drift.states()),
+        drift=check.drift,
         calls=build_call_graph(index),
+    )
+
+
+@dataclass(frozen=True, kw_only=True)
+class NoteCheck:
+    """Every note judged against the torch read now: what attaches, and what does not."""
+
+    drift: DriftReport
+    """The state of every note and line note."""
+    attached: tuple[AttachedNote, ...]
+    """The notes shown (all of them, or none when any is invalid)."""
+    orphaned: tuple[Problem, ...]
+    """Notes (or line notes) whose code is gone."""
+    invalid: tuple[Problem, ...]
+    """Notes that cannot attach as written (new notes are checked as the build checks them)."""
+
+
+def check_notes(notes: list[Note], index: ObjectIndex, lock: Lock) -> NoteCheck:
+    """Decide each note's state against `index` and attach the ones that follow their code."""
+    drift = decide_drift(notes, index, lock)
+    try:
+        attached, invalid = tuple(attach_notes(drift.followed(), index)), ()
+    except NoteError as error:
+        attached, invalid = (), tuple(error.problems)
+    return NoteCheck(
+        drift=drift, attached=attached, orphaned=tuple(drift.orphaned()), invalid=invalid
     )
 
 
