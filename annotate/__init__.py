@@ -26,12 +26,13 @@ from annotate.errors import (
 )
 from annotate.examples import Example, ExampleResult, ExampleRunner, ExampleStats
 from annotate.filepage import render_file
-from annotate.guide import Guide, load_guide, render_payload
+from annotate.guide import Guide, load_guide
 from annotate.index import ObjectIndex, ObjectInfo, build_index
 from annotate.links import docs_url
 from annotate.lock import Lock, LockedSpan, LockEntry, lock_entry, read_lock, write_lock
 from annotate.maintenance import maintenance_page
 from annotate.notes import LineNote, Note, read_note, read_notes
+from annotate.payload import render_payload
 from annotate.render import Segment, cut, object_segments, upstream_url
 from annotate.snapshot import Snapshot, find_torch, load_snapshot, take_snapshot
 

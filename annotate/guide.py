@@ -4,19 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from annotate.attach import AttachedNote, attach_notes
 from annotate.calls import CallGraph, build_call_graph
 from annotate.drift import DriftReport, decide_drift
-from annotate.drift_view import line_drift_view, object_drift_view
 from annotate.errors import NoteError, Problem
-from annotate.highlight import preload
 from annotate.index import ObjectIndex, build_index
-from annotate.links import autoref_wrap, object_links
 from annotate.lock import LOCK_NAME, Lock, read_lock
 from annotate.notes import Note, read_notes
-from annotate.render import object_segments, upstream_url
 from annotate.snapshot import Snapshot, take_snapshot
 
 
@@ -57,10 +52,6 @@ def load_guide(
     """
     snapshot = take_snapshot(snapshot_dir, torch_root=torch_root)
     index = build_index(snapshot)
-    preload(
-        ["\n".join(lines) for lines in index.lines.values()],
-        Path(snapshot_dir).parent / "highlight",
-    )
     notes = read_notes(notes_dir) if Path(notes_dir).is_dir() else []
     check = check_notes(notes, index, read_lock(lock_file or Path(notes_dir) / LOCK_NAME))
     problems = [*(() if allow_orphaned else check.orphaned), *check.invalid]
@@ -100,51 +91,3 @@ def check_notes(notes: list[Note], index: ObjectIndex, lock: Lock) -> NoteCheck:
     return NoteCheck(
         drift=drift, attached=attached, orphaned=tuple(drift.orphaned()), invalid=invalid
     )
-
-
-def render_payload(guide: Guide) -> dict[str, dict[str, Any]]:
-    """JSON-ready data per canonical path: the note and the annotated source pieces."""
-    payload: dict[str, dict[str, Any]] = {}
-    snapshot = guide.snapshot
-    for obj in guide.index.objects.values():
-        if obj.kind not in ("function", "class"):
-            continue
-        attached = guide.note_for(obj.path)
-        entry: dict[str, Any] = {
-            "file": obj.file,
-            "start": obj.lineno,
-            "end": obj.endlineno,
-            "release": snapshot.release,
-            "upstream": upstream_url(snapshot, obj.file, obj.lineno, obj.endlineno),
-            "note": None,
-            "segments": [],
-            **object_links(guide, obj),
-        }
-        if attached is not None:
-            entry["note"] = {
-                "name": attached.note.name,
-                "title": attached.note.title,
-                "body": attached.note.body,
-            }
-            entry["drift"] = object_drift_view(guide, attached.note.name)
-        if obj.kind == "function":
-            line_notes = attached.line_notes if attached else ()
-            entry["segments"] = [
-                {
-                    "start": seg.start,
-                    "end": seg.end,
-                    "code_html": seg.code_html,
-                    "note": "\n\n".join(n.note.body for n in seg.items) if seg.items else None,  # type: ignore[attr-defined]
-                    "upstream": upstream_url(snapshot, obj.file, seg.start, seg.end),
-                    "drift": line_drift_view(guide, attached, seg.items),
-                }
-                for seg in object_segments(
-                    obj,
-                    line_notes,
-                    guide.index,
-                    id_prefix=f"{obj.path}--",
-                    wrap=autoref_wrap(guide.calls, obj.file),
-                )
-            ]
-        payload[obj.path] = entry
-    return payload

@@ -25,10 +25,12 @@ from annotate.errors import AnnotateError, NoteError, PageError
 from annotate.example_fences import EXECUTED_LANGUAGES, ExampleFences, bind_fences
 from annotate.examples import ExampleRunner
 from annotate.filepage import file_anchor_ids, render_file
-from annotate.guide import Guide, load_guide, render_payload
+from annotate.guide import Guide, load_guide
+from annotate.highlight import preload
 from annotate.links import doc_heading_ids
 from annotate.lock import LOCK_NAME
 from annotate.maintenance import maintenance_page
+from annotate.payload import render_payload
 from annotate.render import COMMIT_URL
 from annotate.snapshot import SOURCE_FILES
 
@@ -120,6 +122,10 @@ class AnnotatePlugin(BasePlugin[AnnotateConfig]):
             )
         # Named by its content: a build never reads another build's payload (serve and build, or
         # two builds sharing the cache folder).
+        # Lexing module.py costs most of a second: once per content, kept on disk between builds.
+        preload(
+            ["\n".join(lines) for lines in self.guide.index.lines.values()], cache / "highlight"
+        )
         text = json.dumps(render_payload(self.guide))
         payload = cache / f"payload-{hashlib.sha256(text.encode()).hexdigest()[:16]}.json"
         if not payload.exists():
