@@ -17,6 +17,9 @@ from annotate.snapshot import SOURCE_FILES, Snapshot, find_torch, take_snapshot
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTES = ROOT / "docs" / "notes"
+# The hosted guide lives under a project path (GitHub Pages: https://user.github.io/<repo>/),
+# so the session's site is built for one: every link must hold under it.
+SITE_URL = "http://127.0.0.1:8000/annotated-nn-module/"
 
 
 @pytest.fixture(scope="session")
@@ -92,9 +95,9 @@ def run_mkdocs(site_dir: Path, *, config: Path | None = None, env: dict[str, str
 
 @pytest.fixture(scope="session")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The guide, built once with `--strict` from the repository as it is."""
+    """The guide, built once with `--strict` from the repository as it is, for `SITE_URL`."""
     site_dir = tmp_path_factory.mktemp("site")
-    result = run_mkdocs(site_dir)
+    result = run_mkdocs(site_dir, env={"ANNOTATE_SITE_URL": SITE_URL})
     assert result.returncode == 0, result.stderr[-4000:]
     return site_dir
 

@@ -15,6 +15,7 @@ class _Collector(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.ids: set[str] = set()
         self.hrefs: list[tuple[int, str]] = []
+        self.sources: list[tuple[int, str]] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         for name, value in attrs:
@@ -24,6 +25,8 @@ class _Collector(HTMLParser):
                 self.ids.add(value)
             elif name in ("href", "xlink:href"):
                 self.hrefs.append((self.getpos()[0], value))
+            elif name == "src":
+                self.sources.append((self.getpos()[0], value))
 
 
 @dataclass(frozen=True)
@@ -43,19 +46,26 @@ def _collect(path: Path) -> _Collector:
     return collector
 
 
-def check_site(site: Path) -> tuple[list[Broken], int]:
-    """Broken internal links of every HTML page of `site`, and how many links were checked."""
+def check_site(site: Path, prefix: str = "/") -> tuple[list[Broken], int]:
+    """Broken internal links of every HTML page of `site`, and how many links were checked.
+
+    `prefix` is the path the site is served under (that of its `site_url`): an absolute link
+    must start with it.
+    """
     pages = {p.relative_to(site).as_posix(): _collect(p) for p in sorted(site.rglob("*.html"))}
     broken: list[Broken] = []
     checked = 0
     for rel, page in pages.items():
-        base = "/" + rel
+        base = prefix + rel
         for line, href in page.hrefs:
             if not href or href.startswith(_EXTERNAL):
                 continue
             checked += 1
             parts = urlsplit(urljoin(base, href))
-            target = parts.path.lstrip("/")
+            if not parts.path.startswith(prefix):
+                broken.append(Broken(rel, line, href, f"outside {prefix}"))
+                continue
+            target = parts.path.removeprefix(prefix)
             if target == "" or target.endswith("/"):
                 target += "index.html"
             if (site / target).is_dir():
@@ -73,3 +83,10 @@ def check_site(site: Path) -> tuple[list[Broken], int]:
 def page_ids(path: Path) -> set[str]:
     """Every `id` (and `<a name>`) of one HTML page."""
     return _collect(path).ids
+
+
+def links_of(html: str) -> tuple[set[str], list[tuple[int, str]]]:
+    """The ids of one HTML page, and every `href` and `src` on it with its line."""
+    collector = _Collector()
+    collector.feed(html)
+    return collector.ids, [*collector.hrefs, *collector.sources]

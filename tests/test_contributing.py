@@ -18,7 +18,7 @@ def sh(command: str, cwd) -> subprocess.CompletedProcess[str]:
     argv = command.split("#", 1)[0].split()
     assert argv[0] == "annotate", command
     return subprocess.run(
-        [sys.executable, "-m", "annotate.cli", *argv[1:]],
+        [sys.executable, "-m", "annotate", *argv[1:]],
         cwd=cwd,
         capture_output=True,
         text=True,

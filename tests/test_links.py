@@ -11,7 +11,7 @@ import griffe
 import pytest
 
 from tests.chapters import CHAPTERS
-from tests.conftest import copy_project, run_mkdocs, write_note
+from tests.conftest import SITE_URL, copy_project, run_mkdocs, write_note
 from tests.htmltree import parse
 from tests.linkcheck import check_site, page_ids
 
@@ -104,7 +104,7 @@ def probe_site(tmp_path_factory):
 
 
 def test_no_internal_link_or_anchor_is_broken(site):
-    broken, checked = check_site(site)
+    broken, checked = check_site(site, prefix=urlsplit(SITE_URL).path)
     assert checked > 1000
     assert broken == [], "\n".join(map(str, broken[:20]))
 
@@ -119,6 +119,15 @@ def test_the_link_checker_finds_a_broken_page_and_a_broken_anchor(tmp_path):
     broken, checked = check_site(tmp_path)
     assert checked == 4
     assert [b.href for b in broken] == ["b/", "a/#gone"]
+
+
+def test_the_link_checker_refuses_absolute_links_outside_the_site_path(tmp_path):
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a/index.html").write_text("")
+    (tmp_path / "404.html").write_text('<a href="/guide/a/">ok</a><a href="/a/">outside</a>')
+    broken, checked = check_site(tmp_path, prefix="/guide/")
+    assert checked == 2
+    assert [(b.href, b.why) for b in broken] == [("/a/", "outside /guide/")]
 
 
 def embedded_at(index, path):

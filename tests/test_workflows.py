@@ -42,23 +42,36 @@ def test_every_workflow_is_well_formed():
 def test_pull_requests_get_tests_strict_build_and_note_check():
     data = load("ci.yml")
     assert "pull_request" in data["on"]
-    run = commands(data["jobs"]["checks"])
-    assert "torch==2.13.0 --index-url https://download.pytorch.org/whl/cpu" in run
+    job = data["jobs"]["checks"]
+    assert job["env"]["ANNOTATE_TORCH_INDEX_URL"] == "https://download.pytorch.org/whl/cpu"
+    run = commands(job)
+    # The suite runs through .ci/run (a fresh .venv), then the rest uses that same environment.
+    assert run.split()[0] == ".ci/run"
     for needed in (
-        "./scripts/test",
-        "mkdocs build --strict",
-        "annotate check --strict",
-        "ruff check",
+        ".venv/bin/python -m mkdocs build --strict",
+        ".venv/bin/python -m annotate check --strict",
     ):
         assert needed in run
+    ci = (ROOT / ".ci" / "run").read_text()
+    assert "rm -rf .venv" in ci and "unset VIRTUAL_ENV" in ci and "./scripts/test" in ci
 
 
-def test_main_publishes_the_strict_build_to_pages():
+def test_main_publishes_the_strict_build_for_its_pages_address():
     data = load("pages.yml")
     assert data["on"]["push"]["branches"] == ["main"]
     assert data["permissions"]["pages"] == "write" and data["permissions"]["id-token"] == "write"
     build, deploy = data["jobs"]["build"], data["jobs"]["deploy"]
     assert "mkdocs build --strict --site-dir site" in commands(build)
+    (configure,) = [
+        s for s in build["steps"] if s.get("uses", "").startswith("actions/configure-pages")
+    ]
+    (building,) = [s for s in build["steps"] if "mkdocs build" in s.get("run", "")]
+    steps = build["steps"]
+    assert steps.index(configure) < steps.index(building)
+    # configure-pages' base_url has no trailing slash; the site URL gets one.
+    assert building["env"]["ANNOTATE_SITE_URL"] == (
+        "${{ steps." + configure["id"] + ".outputs.base_url }}/"
+    )
     uploads = [
         s for s in build["steps"] if s.get("uses", "").startswith("actions/upload-pages-artifact")
     ]
