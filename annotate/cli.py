@@ -11,6 +11,7 @@ from annotate.coverage import coverage_map
 from annotate.drift_commands import add_check, add_refresh
 from annotate.errors import AnnotateError, NoteError
 from annotate.guide import Guide, load_guide
+from annotate.history.commands import add_history_commands
 from annotate.index import build_index
 from annotate.scaffold import new_note
 from annotate.snapshot import take_snapshot
@@ -101,6 +102,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     add_check(sub, _common)
     add_refresh(sub, _common)
+    add_history_commands(sub)
     return parser
 
 

@@ -1,0 +1,264 @@
+"""The release record: each object's history and the diff between two releases.
+
+Edited copies of the installed torch's files give one release pair per kind of change; the
+committed record is checked against the release trees it was collected from, and facts of its
+history against the code of those releases, read by the test itself.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from annotate.history import (
+    ChangeKind,
+    Record,
+    RecordError,
+    history,
+    read_record,
+    read_release,
+    release_diff,
+    write_record,
+)
+from annotate.history.record import RECORD, version_key
+from tests.conftest import ROOT, make_torch_tree
+
+RELEASES = ROOT.parent / "shared" / "torch-releases"
+MODULE = "torch.nn.modules.module.Module"
+CONTAINER = "torch.nn.modules.container"
+
+
+def _release(tmp: Path, installed: Path, version: str, edit=None):
+    def change(rel: str, text: str) -> str:
+        if rel == "torch/version.py":
+            return "".join(
+                f"__version__ = '{version}'\n" if line.startswith("__version__") else line
+                for line in text.splitlines(keepends=True)
+            )
+        return edit(rel, text) if edit and rel.endswith(("module.py", "container.py")) else text
+
+    return read_release(make_torch_tree(tmp / version, installed, edit=change) / "torch")
+
+
+def _replace(old: str, new: str, file: str = "module.py"):
+    def edit(rel: str, text: str) -> str:
+        if not rel.endswith(file):
+            return text
+        assert text.count(old) == 1, old
+        return text.replace(old, new)
+
+    return edit
+
+
+EDITS = {
+    "code": (
+        _replace("        self.training = mode\n", "        self.training = bool(mode)\n"),
+        f"{MODULE}.train",
+        {ChangeKind.CODE},
+    ),
+    "signature": (
+        _replace(
+            "    def zero_grad(self, set_to_none: bool = True)",
+            "    def zero_grad(self, set_to_none: bool = False)",
+        ),
+        f"{MODULE}.zero_grad",
+        {ChangeKind.SIGNATURE},
+    ),
+    "overload": (
+        _replace(
+            "    def to(self, *args, **kwargs):",
+            "    @overload\n    def to(self, memory_format: torch.memory_format) -> Self: ...\n\n    def to(self, *args, **kwargs):",
+        ),
+        f"{MODULE}.to",
+        {ChangeKind.SIGNATURE},
+    ),
+    "docstring": (
+        _replace(
+            '        r"""Set the module in training mode.',
+            '        r"""Set the module in training mode, or not.',
+        ),
+        f"{MODULE}.train",
+        {ChangeKind.DOCSTRING},
+    ),
+    "comment": (
+        _replace("        self.training = mode\n", "        self.training = mode  # the flag\n"),
+        f"{MODULE}.train",
+        {ChangeKind.FORMAT},
+    ),
+    "stub in a class": (
+        _replace(
+            "    def __len__(self) -> int:\n        return len(self._modules)\n\n    def __add__(self, other) -> Sequential:",
+            "    @overload\n    def __len__(self, x: int) -> int: ...\n\n    @_copy_to_script_wrapper\n    def __len__(self) -> int:\n        return len(self._modules)\n\n    def __add__(self, other) -> Sequential:",
+            "container.py",
+        ),
+        f"{CONTAINER}.Sequential.__len__",
+        {ChangeKind.SIGNATURE},
+    ),
+}
+
+
+@pytest.fixture(scope="module")
+def base(installed_torch, tmp_path_factory):
+    return _release(tmp_path_factory.mktemp("base"), installed_torch, "2.98.0")
+
+
+@pytest.mark.parametrize("case", list(EDITS))
+def test_each_kind_of_change_is_classified_and_dated(case, base, installed_torch, tmp_path):
+    edit, path, kinds = EDITS[case]
+    changed = _release(tmp_path, installed_torch, "2.99.0", edit)
+    record = Record()
+    record.add(changed)
+    record.add(base)
+    found = history(record, path)
+    assert found is not None and found.added == "2.98.0" and found.removed is None
+    (change,) = found.changes
+    assert (change.release, change.previous, set(change.kinds)) == ("2.99.0", "2.98.0", kinds)
+    assert change.diff.startswith("--- 2.98.0\n+++ 2.99.0")
+    # Nothing else changed, and the class a stub was added to did not change either.
+    others = [c.path for c in release_diff(base, changed, everything=True)]
+    assert others == [path]
+
+
+def test_added_and_removed_objects(base, installed_torch, tmp_path):
+    added = _release(
+        tmp_path,
+        installed_torch,
+        "2.99.0",
+        _replace(
+            "    def share_memory(self) -> Self:",
+            "    def fresh(self):\n        return self\n\n    def share_memory(self) -> Self:",
+        ),
+    )
+    removed = _release(
+        tmp_path,
+        installed_torch,
+        "2.100.0",
+        _replace(
+            "    @_copy_to_script_wrapper\n    def __len__(self) -> int:\n        return len(self._modules)\n\n    def __add__(self, other) -> Sequential:",
+            "    def __add__(self, other) -> Sequential:",
+            "container.py",
+        ),
+    )
+    record = Record()
+    for release in (removed, base, added):
+        record.add(release)
+    assert record.versions == ["2.98.0", "2.99.0", "2.100.0"]
+    fresh = history(record, f"{MODULE}.fresh")
+    assert fresh is not None and (fresh.added, fresh.removed) == ("2.99.0", "2.100.0")
+    gone = history(record, f"{CONTAINER}.Sequential.__len__")
+    assert gone is not None and (gone.added, gone.removed) == ("2.98.0", "2.100.0")
+    statuses = {c.path: c.status for c in release_diff(base, removed)}
+    assert statuses == {f"{CONTAINER}.Sequential.__len__": "removed"}
+    assert history(record, f"{MODULE}.no_such") is None
+
+
+def test_a_written_record_reads_back_the_same(base, tmp_path):
+    record = Record()
+    record.add(base)
+    write_record(record, tmp_path / "r.json")
+    again = read_record(tmp_path / "r.json")
+    assert again.releases == record.releases
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda text: text[: len(text) // 2],
+        lambda text: text.replace('"format":1', '"format":7'),
+        lambda text: json.dumps({**json.loads(text), "texts": [1, 2]}),
+        lambda text: re.sub(r'(\["function","[^"]+",\d+,)\d+', r"\g<1>99999999", text, count=1),
+        lambda text: text.replace('"function"', '"<script>"', 1),
+    ],
+)
+def test_a_damaged_record_is_an_error_naming_the_file_and_the_fix(damage, tmp_path):
+    path = tmp_path / "releases.json"
+    path.write_text(damage(RECORD.read_text(encoding="utf-8")), encoding="utf-8")
+    with pytest.raises(RecordError) as error:
+        read_record(path)
+    assert str(path) in str(error.value) and "collect_history.py" in str(error.value)
+    run = subprocess.run(
+        [sys.executable, "-m", "annotate", "history", "Module.to", "--record", str(path)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert run.returncode == 1 and "Traceback" not in run.stderr and str(path) in run.stderr
+
+
+def test_the_command_line_names_close_objects_and_recorded_releases():
+    run = subprocess.run(
+        [sys.executable, "-m", "annotate", "history", "Module.lod_state_dict"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert run.returncode == 1 and "`Module.load_state_dict`" in run.stderr
+    run = subprocess.run(
+        [sys.executable, "-m", "annotate", "diff", "2.13", "9.9"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert run.returncode == 1 and "9.9 is not recorded" in run.stderr and "2.13.0" in run.stderr
+
+
+# The record against the releases it was collected from.
+
+needs_releases = pytest.mark.skipif(
+    not RELEASES.is_dir(), reason=f"the release trees are not at {RELEASES}"
+)
+
+
+def _trees() -> dict[str, Path]:
+    return {
+        p.name: p / "torch"
+        for p in sorted(RELEASES.iterdir(), key=lambda p: version_key(p.name))
+        if (p / "torch").is_dir()
+    }
+
+
+def _def(version: str, name: str) -> ast.FunctionDef:
+    tree = ast.parse((_trees()[version] / "nn/modules/module.py").read_text(encoding="utf-8"))
+    (module,) = [n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == "Module"]
+    defs = [n for n in module.body if isinstance(n, ast.FunctionDef) and n.name == name]
+    return defs[-1]  # the implementation comes after its @overload stubs
+
+
+@needs_releases
+def test_the_committed_record_holds_every_release_as_collected():
+    record = read_record()
+    trees = _trees()
+    assert record.versions == list(trees)
+    for version in ("2.0.0", "2.9.1", record.versions[-1]):
+        assert record.get(version) == read_release(trees[version])
+
+
+@needs_releases
+def test_load_state_dict_history_dates_the_assign_argument():
+    first = next(
+        v for v in _trees() if "assign" in {a.arg for a in _def(v, "load_state_dict").args.args}
+    )
+    found = history(read_record(), f"{MODULE}.load_state_dict")
+    assert found is not None
+    dated = [c for c in found.changes if c.release == first]
+    assert dated and ChangeKind.SIGNATURE in dated[0].kinds and "+" in dated[0].diff
+    assert "assign" in "".join(line for line in dated[0].diff.splitlines() if line.startswith("+"))
+
+
+@needs_releases
+def test_to_history_dates_its_memory_format_overload():
+    def has_overload(version: str) -> bool:
+        text = (_trees()[version] / "nn/modules/module.py").read_text(encoding="utf-8")
+        return "def to(self, memory_format" in text
+
+    first = next(v for v in _trees() if has_overload(v))
+    found = history(read_record(), f"{MODULE}.to")
+    assert found is not None
+    (dated,) = [c for c in found.changes if c.release == first]
+    assert ChangeKind.SIGNATURE in dated.kinds and "+    def to(self, memory_format" in dated.diff
