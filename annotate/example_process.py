@@ -33,6 +33,8 @@ class Outcome:
     """Why it failed, in a few words: "raised KeyError: 'x'", "timed out after 2 s"."""
     error: str = ""
     """The example's own traceback, or what the dying interpreter printed."""
+    trace: Any = None
+    """What the tracer recorded (its JSON form), when asked for and the example succeeded."""
 
 
 class WorkerGone(Exception):
@@ -51,6 +53,8 @@ class WorkerProcess:
     ) -> None:
         self.root = root
         self.torch_version = ""
+        self.sha256: dict[str, str] = {}
+        """Hash of each traced file of the torch the worker imported."""
         self._proc: subprocess.Popen[bytes] | None = None
         self._buffer = b""
         log = root / "worker-stderr.txt"
@@ -74,6 +78,9 @@ class WorkerProcess:
             self.kill()
             raise WorkerGone(f"the example worker could not import torch: {hello.get('error')}")
         self.torch_version = str(hello["torch"])
+        sha256 = hello.get("sha256")
+        if isinstance(sha256, dict):
+            self.sha256 = {str(k): str(v) for k, v in sha256.items()}
 
     @property
     def alive(self) -> bool:
@@ -91,6 +98,7 @@ class WorkerProcess:
         cwd: Path,
         columns: int,
         timeout: float,
+        trace: bool = False,
     ) -> Outcome:
         """Run `code`; a timeout or a death kills the worker and is reported as the outcome."""
         output_file = self.root / "output.txt"
@@ -103,6 +111,7 @@ class WorkerProcess:
             "cwd": str(cwd),
             "output": str(output_file),
             "columns": columns,
+            "trace": trace,
         }
         output_file.unlink(missing_ok=True)
         try:
@@ -113,7 +122,7 @@ class WorkerProcess:
             return Outcome(ok=False, output=_read(output_file), reason=gone.reason)
         output = _read(output_file)
         if reply.get("ok"):
-            return Outcome(ok=True, output=output)
+            return Outcome(ok=True, output=output, trace=reply.get("trace"))
         return Outcome(
             ok=False,
             output=output,

@@ -2,9 +2,10 @@
 
 It is started as a script by `annotate.example_process` and speaks JSON lines over copies of
 its stdin and stdout; it imports nothing from `annotate`, so it runs wherever torch imports.
-Requests: `{"code", "filename", "offset", "session", "fresh", "cwd", "output", "columns"}`.
-Replies: `{"ok": true}` or `{"ok": false, "reason": "raised KeyError: 'x'", "error": "<the
-example's own traceback>"}`.
+Requests: `{"code", "filename", "offset", "session", "fresh", "cwd", "output", "columns",
+"trace"}`. Replies: `{"ok": true, "trace": ...}` or `{"ok": false, "reason": "raised KeyError:
+'x'", "error": "<the example's own traceback>"}`; with `"trace": true` the reply carries what
+`example_trace.Tracer` recorded in torch's `module.py` and `container.py`.
 The example's stdout and stderr (Python and C level alike) go to the file named by `output`.
 """
 
@@ -13,14 +14,38 @@ from __future__ import annotations
 import ast
 import contextlib
 import faulthandler
+import hashlib
+import importlib.util
 import json
 import linecache
 import os
 import random
 import sys
 import traceback
+from pathlib import Path
 from types import ModuleType, TracebackType
 from typing import Any, TextIO
+
+TRACED = {
+    "torch.nn.modules.module": "torch/nn/modules/module.py",
+    "torch.nn.modules.container": "torch/nn/modules/container.py",
+}
+"""The modules whose calls and lines examples are traced in, and the names the guide gives them."""
+
+
+def _load_tracer() -> Any:
+    # A sibling file, loaded by path: the worker runs as a script and imports nothing of annotate.
+    path = Path(__file__).with_name("example_trace.py")
+    spec = importlib.util.spec_from_file_location("_annotate_example_trace", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.Tracer
+
+
+def traced_files() -> dict[str, str]:
+    """The traced files of the imported torch: their path on disk to their name in the guide."""
+    return {sys.modules[name].__file__ or "": rel for name, rel in TRACED.items()}
 
 
 def _format_error(error: BaseException, filename: str) -> str:
@@ -49,6 +74,7 @@ class Worker:
     """Sessions of globals, each a module named `__main__` so that pickle finds example classes."""
 
     def __init__(self) -> None:
+        self.tracer = _load_tracer()
         self.sessions: dict[str, ModuleType] = {}
         self.sources: dict[str, list[str]] = {}
         self.devnull = os.open(os.devnull, os.O_RDWR)
@@ -89,7 +115,14 @@ class Worker:
             tree = ast.parse(code, filename=filename)
             ast.increment_lineno(tree, offset)
             # `dont_inherit`: this file's `from __future__` imports must not apply to the example.
-            exec(compile(tree, filename, "exec", dont_inherit=True), module.__dict__)
+            compiled = compile(tree, filename, "exec", dont_inherit=True)
+            if request.get("trace"):
+                with self.tracer(traced_files(), filename) as tracer:
+                    exec(compiled, module.__dict__)
+                trace = tracer.result()
+            else:
+                exec(compiled, module.__dict__)
+                trace = None
         except SyntaxError as error:
             if error.filename == filename and error.lineno is not None:
                 error.lineno += offset
@@ -112,7 +145,7 @@ class Worker:
                     stream.flush()
             os.dup2(self.devnull, 1)
             os.dup2(self.devnull, 2)
-        return {"ok": True}
+        return {"ok": True, "trace": trace}
 
 
 def _reply(replies: TextIO, message: dict[str, Any]) -> None:
@@ -134,7 +167,11 @@ def main() -> None:
     except BaseException as error:
         _reply(replies, {"ready": False, "error": f"{type(error).__name__}: {error}"})
         return
-    _reply(replies, {"ready": True, "torch": torch.__version__})
+    sha256 = {
+        rel: hashlib.sha256(Path(path).read_bytes()).hexdigest()
+        for path, rel in traced_files().items()
+    }
+    _reply(replies, {"ready": True, "torch": torch.__version__, "sha256": sha256})
     for line in requests:
         _reply(replies, worker.run(json.loads(line)))
 

@@ -18,11 +18,13 @@ import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from annotate.errors import ExampleError
 from annotate.example_process import Outcome, WorkerGone, WorkerProcess
+from annotate.traces import CallNode, Trace, read_trace
 
-_CACHE_FORMAT = 1
+_CACHE_FORMAT = 2
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -59,6 +61,9 @@ class ExampleResult:
     """The torch version it ran on."""
     cached: bool
     """It came from the disk cache, not from running it now."""
+    trace: Trace | None = None
+    """Its calls and executed lines in the traced files, when the torch it ran on is the one
+    the guide reads (the same files, by hash)."""
 
 
 @dataclass(kw_only=True)
@@ -106,15 +111,22 @@ class ExampleCache:
     def get(self, key: str) -> ExampleResult | None:
         try:
             data = json.loads((self.folder / f"{key}.json").read_text(encoding="utf-8"))
-            return ExampleResult(output=data["output"], torch=data["torch"], cached=True)
+            trace = None if data["trace"] is None else read_trace(data["trace"])
+            if not isinstance(data["output"], str) or not isinstance(data["torch"], str):
+                return None
+            return ExampleResult(
+                output=data["output"], torch=data["torch"], cached=True, trace=trace
+            )
         except (OSError, ValueError, KeyError, TypeError):
             return None
 
     def put(self, key: str, result: ExampleResult) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
         staging = self.folder / f"{key}.{os.getpid()}.tmp"
+        trace = None if result.trace is None else trace_json(result.trace)
         staging.write_text(
-            json.dumps({"output": result.output, "torch": result.torch}), encoding="utf-8"
+            json.dumps({"output": result.output, "torch": result.torch, "trace": trace}),
+            encoding="utf-8",
         )
         staging.replace(self.folder / f"{key}.json")
 
@@ -129,8 +141,12 @@ class ExampleRunner:
         cache_dir: Path | None = None,
         fingerprint: str = "",
         torch_version: str | None = None,
+        sources: dict[str, str] | None = None,
     ) -> None:
         self.timeout = timeout
+        self.sources = sources
+        """sha256 of each file the guide reads; examples are traced when the worker's torch has
+        the same files (`None`: not traced)."""
         self.cache = ExampleCache(cache_dir) if cache_dir is not None else None
         self.fingerprint = fingerprint
         self.torch_version = torch_version or installed_torch_version()
@@ -167,7 +183,15 @@ class ExampleRunner:
         outcome = self._execute(worker, example)
         if not outcome.ok:
             raise _failure(example, outcome)
-        result = ExampleResult(output=outcome.output, torch=worker.torch_version, cached=False)
+        trace = None
+        if outcome.trace is not None:
+            try:
+                trace = read_trace(outcome.trace)
+            except ValueError:
+                trace = None  # the worker's tracer answered in another shape: no trace, same output
+        result = ExampleResult(
+            output=outcome.output, torch=worker.torch_version, cached=False, trace=trace
+        )
         self.stats.run += 1
         if self.cache is not None:
             self.cache.put(key, result)
@@ -209,6 +233,7 @@ class ExampleRunner:
             cwd=folder,
             columns=example.columns,
             timeout=self.timeout,
+            trace=self.sources is not None and worker.sha256 == self.sources,
         )
         if session is not None:
             if outcome.ok:
@@ -227,6 +252,26 @@ class ExampleRunner:
         self._live.clear()
         self._folders.clear()
         self._finalizer()
+
+
+def trace_json(trace: Trace) -> dict[str, Any]:
+    """The tracer's JSON form of `trace`, as `read_trace` reads it."""
+
+    def node(n: CallNode) -> dict[str, Any]:
+        return {
+            "file": n.file,
+            "function": n.function,
+            "first_line": n.first_line,
+            "line": n.line,
+            "count": n.count,
+            "children": [node(c) for c in n.children],
+        }
+
+    return {
+        "calls": [node(n) for n in trace.calls],
+        "lines": {f: {str(k): v for k, v in c.items()} for f, c in trace.lines.items()},
+        "cut": trace.cut,
+    }
 
 
 def _failure(example: Example, outcome: Outcome, context: str = "") -> ExampleError:

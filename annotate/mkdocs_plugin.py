@@ -186,6 +186,7 @@ class AnnotatePlugin(BasePlugin[AnnotateConfig]):
             timeout=self.config.example_timeout,
             cache_dir=cache,
             fingerprint=self.guide.snapshot.fingerprint,
+            sources=dict(self.guide.snapshot.sha256),
         )
         self.examples = ExampleFences(self.runner.run)
         try:

@@ -1,0 +1,195 @@
+"""What an example did inside the traced files: the calls it made among their functions, and the lines that ran.
+
+Loaded by the example worker from its own folder, so it imports nothing but the standard
+library. Calls form a calling-context tree: a node is a function reached along one path of
+calls, so `state_dict` called on three children is one `state_dict` node counted 3 times under
+its parent, and recursion shows as nesting. A call from a traced function into the example's
+own code (a hook, a `forward`) is a leaf. Python 3.12 and newer record through
+`sys.monitoring`, which costs nothing in code that is not traced; 3.11 through `sys.settrace`.
+"""
+
+from __future__ import annotations
+
+import dis
+import sys
+from collections import Counter
+from types import CodeType, FrameType
+from typing import Any
+
+_YIELD = dis.opmap["YIELD_VALUE"]
+MAX_NODES = 5000
+"""Beyond this many distinct call paths the tree stops growing and says it was cut."""
+
+
+class _Node:
+    __slots__ = ("children", "count", "function", "line")
+
+    def __init__(self, function: tuple[str, str, int], line: int) -> None:
+        self.function = function
+        self.line = line
+        self.count = 0
+        self.children: dict[tuple[tuple[str, str, int], int], _Node] = {}
+
+    def as_dict(self) -> dict[str, Any]:
+        file, name, first = self.function
+        return {
+            "file": file,
+            "function": name,
+            "first_line": first,
+            "line": self.line,
+            "count": self.count,
+            "children": [child.as_dict() for child in self.children.values()],
+        }
+
+
+class Tracer:
+    """Records calls into `files` (absolute path → name to report), made from `example` or among them."""
+
+    def __init__(self, files: dict[str, str], example: str) -> None:
+        self.files = files
+        self.example = example
+        self.root = _Node(("", "", 0), 0)
+        self.lines: dict[str, Counter[int]] = {name: Counter() for name in files.values()}
+        self.nodes = 0
+        self.cut = False
+        self._frames: dict[int, tuple[FrameType, _Node]] = {}
+        """id(frame) of each live (or suspended generator) traced frame → it and its node; the
+        frame is held so that its id is not reused while it is here."""
+        self._monitoring = sys.version_info >= (3, 12)
+
+    # What a call is, whichever way it was observed.
+
+    def _key(self, code: CodeType) -> tuple[str, str, int]:
+        return (self.files[code.co_filename], code.co_qualname, code.co_firstlineno)
+
+    def _parent(self, frame: FrameType) -> tuple[_Node, int] | None:
+        """The node of the nearest traced (or example) frame below `frame`, and its current line."""
+        caller = frame.f_back
+        while caller is not None:
+            held = self._frames.get(id(caller))
+            if held is not None:
+                return held[1], caller.f_lineno or 0
+            if caller.f_code.co_filename == self.example:
+                return self.root, caller.f_lineno or 0
+            caller = caller.f_back
+        return None
+
+    def _enter(self, frame: FrameType) -> None:
+        held = self._frames.get(id(frame))
+        if held is not None and held[0] is frame:
+            return  # a generator resumed: one call, however many times it yields
+        code = frame.f_code
+        traced = code.co_filename in self.files
+        if not traced and code.co_filename != self.example:
+            return
+        found = self._parent(frame)
+        if found is None:
+            return
+        parent, line = found
+        if not traced:
+            if parent is self.root:
+                return  # the example calling its own functions: not a call into the files
+            key = ("", code.co_qualname, code.co_firstlineno)
+        else:
+            key = self._key(code)
+        node = parent.children.get((key, line))
+        if node is None:
+            if self.nodes >= MAX_NODES:
+                self.cut = True
+                return
+            node = parent.children[(key, line)] = _Node(key, line)
+            self.nodes += 1
+        node.count += 1
+        if traced:
+            self._frames[id(frame)] = (frame, node)
+
+    def _leave(self, frame: FrameType) -> None:
+        self._frames.pop(id(frame), None)
+
+    # Python 3.11: sys.settrace.
+
+    def _global(self, frame: FrameType, event: str, arg: object) -> Any:
+        if event != "call":
+            return None
+        self._enter(frame)
+        if id(frame) in self._frames:
+            return self._local
+        return None
+
+    def _local(self, frame: FrameType, event: str, arg: object) -> Any:
+        if event == "line":
+            self.lines[self.files[frame.f_code.co_filename]][frame.f_lineno] += 1
+        elif event == "return" and frame.f_code.co_code[frame.f_lasti] != _YIELD:
+            self._leave(frame)  # a yield also reports "return"; the generator is only suspended
+        return self._local
+
+    # Python 3.12 and newer: sys.monitoring.
+
+    def _start_monitoring(self) -> None:
+        monitoring = sys.monitoring  # type: ignore[attr-defined]  # 3.12+
+        tool = monitoring.PROFILER_ID
+        monitoring.use_tool_id(tool, "annotate-trace")
+        events = monitoring.events
+        disable = monitoring.DISABLE
+
+        def start(code: CodeType, offset: int) -> Any:
+            if code.co_filename not in self.files and code.co_filename != self.example:
+                return disable  # never asked again for this code object
+            self._enter(sys._getframe(1))
+            return None
+
+        def leave(code: CodeType, offset: int, value: object) -> Any:
+            if code.co_filename not in self.files:
+                return disable
+            self._leave(sys._getframe(1))
+            return None
+
+        def line(code: CodeType, number: int) -> Any:
+            name = self.files.get(code.co_filename)
+            if name is None:
+                return disable
+            self.lines[name][number] += 1
+            return None
+
+        monitoring.register_callback(tool, events.PY_START, start)
+        monitoring.register_callback(tool, events.PY_RESUME, None)
+        monitoring.register_callback(tool, events.PY_RETURN, leave)
+        # Unwinding cannot be disabled per code object, so it only ever leaves.
+        monitoring.register_callback(
+            tool, events.PY_UNWIND, lambda code, offset, exc: self._leave(sys._getframe(1))
+        )
+        monitoring.register_callback(tool, events.LINE, line)
+        monitoring.set_events(
+            tool, events.PY_START | events.PY_RETURN | events.PY_UNWIND | events.LINE
+        )
+
+    def _stop_monitoring(self) -> None:
+        monitoring = sys.monitoring  # type: ignore[attr-defined]
+        monitoring.set_events(monitoring.PROFILER_ID, 0)
+        monitoring.free_tool_id(monitoring.PROFILER_ID)
+
+    def __enter__(self) -> Tracer:
+        if self._monitoring:
+            self._start_monitoring()
+        else:
+            sys.settrace(self._global)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._monitoring:
+            self._stop_monitoring()
+        else:
+            sys.settrace(None)
+        self._frames.clear()
+
+    def result(self) -> dict[str, Any]:
+        """The calls (a list of root nodes) and, per file, each executed line's count."""
+        return {
+            "calls": [child.as_dict() for child in self.root.children.values()],
+            "lines": {
+                name: {str(n): c for n, c in sorted(counts.items())}
+                for name, counts in self.lines.items()
+                if counts
+            },
+            "cut": self.cut,
+        }

@@ -1,0 +1,223 @@
+"""The tracer the example worker runs: calls among the traced files, hooks, counts, executed lines."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from annotate import example_trace
+from annotate.examples import Example, ExampleRunner, trace_json
+from annotate.snapshot import SOURCE_FILES
+from annotate.traces import read_trace
+
+LIBRARY = """\
+def leaf(x):
+    return x + 1
+
+
+def tree(n):
+    if n == 0:
+        return leaf(0)
+    return tree(n - 1) + leaf(n)
+
+
+def gen(k):
+    for i in range(k):
+        yield leaf(i)
+
+
+def call_hook(hook):
+    return hook(1)
+
+
+def boom():
+    raise ValueError("x")
+"""
+EXAMPLE = """\
+tree(2)
+list(gen(3))
+call_hook(lambda v: v)
+try:
+    boom()
+except ValueError:
+    pass
+leaf(5)
+"""
+DRIVER = """\
+import importlib.util, json, sys
+spec = importlib.util.spec_from_file_location("trace", sys.argv[1])
+trace = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(trace)
+sys.path.insert(0, sys.argv[2])
+import lib
+names = {name: getattr(lib, name) for name in ("tree", "gen", "call_hook", "boom", "leaf")}
+with trace.Tracer({lib.__file__: "lib.py"}, "<example>") as tracer:
+    exec(compile(sys.argv[3], "<example>", "exec"), names)
+print(json.dumps(tracer.result()))
+"""
+
+
+def run_traced(tmp_path: Path, python: str = sys.executable) -> dict:
+    (tmp_path / "lib.py").write_text(LIBRARY)
+    (tmp_path / "drive.py").write_text(DRIVER)
+    out = subprocess.run(
+        [python, str(tmp_path / "drive.py"), example_trace.__file__, str(tmp_path), EXAMPLE],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(out.stdout)
+
+
+def shape(node: dict) -> tuple:
+    return (
+        node["function"],
+        node["line"],
+        node["count"],
+        tuple(shape(c) for c in node["children"]),
+    )
+
+
+def test_calls_nest_by_path_count_repeats_and_keep_hooks_as_leaves(tmp_path):
+    result = run_traced(tmp_path)
+    calls = [shape(node) for node in result["calls"]]
+    assert calls == [
+        # tree(2) recursing: each level a node under the one that called it, at the calling line.
+        (
+            "tree",
+            1,
+            1,
+            (
+                ("tree", 8, 1, (("tree", 8, 1, (("leaf", 7, 1, ()),)), ("leaf", 8, 1, ()))),
+                ("leaf", 8, 1, ()),
+            ),
+        ),
+        # A generator is one call however often it yields; leaf is called three times from line 13.
+        ("gen", 2, 1, (("leaf", 13, 3, ()),)),
+        # The example's own lambda, called by a traced function: a leaf (a hook, in torch's terms).
+        ("call_hook", 3, 1, (("<lambda>", 17, 1, ()),)),
+        ("boom", 5, 1, ()),
+        ("leaf", 8, 1, ()),
+    ]
+    hook = result["calls"][2]["children"][0]
+    assert hook["file"] == "" and result["calls"][2]["file"] == "lib.py"
+    # Lines of lib.py that ran, with counts; line 6 (`if n == 0`) three times, 7 once.
+    lines = {int(k): v for k, v in result["lines"]["lib.py"].items()}
+    assert lines[6] == 3 and lines[7] == 1 and lines[21] == 1
+    assert 2 in lines and 17 in lines and 1 not in lines  # bodies run; `def` lines do not
+    assert result["cut"] is False
+
+
+def _interpreter(version: str) -> str | None:
+    """A working Python `version` on this machine (PATH, then pyenv's folder), or `None`."""
+    found = [shutil.which(f"python{version}")]
+    found += sorted(
+        str(p) for p in Path.home().glob(f".pyenv/versions/{version}*/bin/python{version}")
+    )
+    for candidate in filter(None, found):
+        ok = subprocess.run([candidate, "-c", ""], capture_output=True, check=False)
+        if ok.returncode == 0:
+            return candidate
+    return None
+
+
+@pytest.mark.parametrize("version", ["3.12", "3.13"])
+def test_sys_monitoring_records_the_same_as_settrace(tmp_path, version):
+    other = _interpreter(version)
+    if other is None:
+        pytest.skip(f"no working python{version} here to compare sys.monitoring with")
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    assert run_traced(tmp_path / "b", other) == run_traced(tmp_path / "a")
+
+
+def test_a_trace_round_trips_and_a_damaged_one_is_refused(tmp_path):
+    data = run_traced(tmp_path)
+    trace = read_trace(data)
+    assert trace_json(trace) == data
+    edges = trace.edges()
+    assert edges[("lib.py", "tree", "leaf", 8)] == 2 and edges[("lib.py", "gen", "leaf", 13)] == 3
+    for damage in ({"calls": "x"}, {**data, "cut": "no"}, {**data, "lines": {"lib.py": {"2": -1}}}):
+        with pytest.raises(ValueError):
+            read_trace(damage)
+
+
+def installed_sha256(installed: Path) -> dict[str, str]:
+    return {
+        rel: hashlib.sha256((installed.parent / rel).read_bytes()).hexdigest()
+        for rel in SOURCE_FILES
+    }
+
+
+def test_real_examples_trace_state_dict_and_load_state_dict(installed_torch):
+    runner = ExampleRunner(timeout=120, sources=installed_sha256(installed_torch))
+    try:
+        model = "import torch\nfrom torch import nn\nm = nn.Sequential(nn.Linear(2, 2), nn.Sequential(nn.ReLU(), nn.Linear(2, 1)))\n"
+        saved = runner.run(Example(page="p.md", code=model + "sd = m.state_dict()\n", line=1))
+        loaded = runner.run(
+            Example(page="p.md", code=model + "m.load_state_dict(m.state_dict())\n", line=1)
+        )
+        untraced = ExampleRunner(timeout=120, sources={"torch/nn/modules/module.py": "0" * 64})
+        try:
+            plain = untraced.run(Example(page="p.md", code="import torch\n", line=1))
+        finally:
+            untraced.close()
+    finally:
+        runner.close()
+    assert plain.trace is None  # another torch than the one the guide reads: no trace
+    assert saved.trace is not None and loaded.trace is not None
+    save_calls = saved.trace.edges()
+    modules = 5  # the outer Sequential, Linear, the inner Sequential, ReLU, Linear
+    mod = "torch/nn/modules/module.py"
+    assert (
+        sum(
+            n
+            for (f, _, callee, _), n in save_calls.items()
+            if callee == "Module._save_to_state_dict"
+        )
+        == modules
+    )
+    # Recursion into children: state_dict calls state_dict (once per child of each container).
+    assert (
+        sum(
+            n
+            for (f, caller, callee, _), n in save_calls.items()
+            if (caller, callee) == ("Module.state_dict", "Module.state_dict")
+        )
+        == modules - 1
+    )
+    # The nested `load` reaches _load_from_state_dict on every module: what static reading misses.
+    load_calls = loaded.trace.edges()
+    assert (
+        load_calls[
+            (
+                mod,
+                "Module.load_state_dict",
+                "Module.load_state_dict.<locals>.load",
+                _line_of(installed_torch, "        load(self, state_dict)"),
+            )
+        ]
+        == 1
+    )
+    reached = sum(
+        n
+        for (f, caller, callee, _), n in load_calls.items()
+        if callee == "Module._load_from_state_dict"
+    )
+    assert reached == modules
+    # Lines: the strict load ran the missing/unexpected check branch (`if strict:`) of load_state_dict.
+    ran = loaded.trace.lines[mod]
+    strict_line = _line_of(installed_torch, "        if strict:", after="    def load_state_dict(")
+    assert ran.get(strict_line, 0) >= 1
+
+
+def _line_of(installed: Path, text: str, *, after: str = "") -> int:
+    lines = (installed / "nn/modules/module.py").read_text(encoding="utf-8").splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith(after)) if after else 0
+    return next(i for i in range(start, len(lines)) if lines[i] == text) + 1
