@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
-"""Time executed examples: a cold build and a cached rebuild of a page of ten, and the worker's cost.
+"""Time executed examples: a cold build and a cached rebuild of a page of ten, the worker's cost, and tracing.
 
 Builds run in a fresh copy of the project in a temporary folder (chapters replaced by one page
 of examples), so the repository and its cache are never touched. The floor is the same project
-with the examples shown as plain code, which tells what running them adds.
+with the examples shown as plain code, which tells what running them adds. Tracing is timed on
+every example of the guide, run once traced and once not, alternating, with no cache.
 
     python scripts/benchmark_examples.py [--runs 3] [--calls 50]
 """
@@ -24,7 +25,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from annotate.example_fences import collect_examples  # noqa: E402
 from annotate.examples import Example, ExampleRunner  # noqa: E402
+from annotate.snapshot import SOURCE_FILES, find_torch  # noqa: E402
 
 FENCE = '```python exec="on" source="above" result="text" session="{session}"'
 BODIES = [
@@ -92,6 +95,41 @@ def worker_overhead(calls: int) -> tuple[float, list[float]]:
     return startup, each
 
 
+def guide_examples() -> list[tuple[Example, tuple[Example, ...]]]:
+    """Every executed example of the guide, with the session history a build gives it."""
+    from mkdocs.config import load_config
+
+    config = load_config(str(ROOT / "mkdocs.yml"))
+    found = []
+    for path in sorted(Path(config.docs_dir).rglob("*.md")):
+        found += collect_examples(
+            path,
+            page=path.relative_to(ROOT).as_posix(),
+            extensions=config.markdown_extensions,
+            extension_configs=config.mdx_configs,
+        )
+    return found
+
+
+def run_all(examples: list[tuple[Example, tuple[Example, ...]]], *, traced: bool) -> float:
+    """Seconds to run every example (worker start included), traced or not."""
+    import hashlib
+
+    torch = find_torch()
+    sources = {
+        rel: hashlib.sha256((torch.parent / rel).read_bytes()).hexdigest() for rel in SOURCE_FILES
+    }
+    runner = ExampleRunner(timeout=120, sources=sources if traced else None)
+    try:
+        start = time.perf_counter()
+        for example, history in examples:
+            result = runner.run(example, history=history)
+            assert (result.trace is not None) == traced
+        return time.perf_counter() - start
+    finally:
+        runner.close()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=1, help="builds of each kind (median shown)")
@@ -109,6 +147,11 @@ def main() -> None:
             seconds, _ = build(config)
             cached.append(seconds)
     startup, each = worker_overhead(args.calls)
+    examples = guide_examples()
+    plain_runs, traced_runs = [], []
+    for _ in range(args.runs):
+        plain_runs.append(run_all(examples, traced=False))
+        traced_runs.append(run_all(examples, traced=True))
 
     def median(values: list[float]) -> str:
         return f"{statistics.median(values):6.2f} s"
@@ -123,6 +166,10 @@ def main() -> None:
         f"  per trivial example over {args.calls}: median {statistics.median(each) * 1000:.1f} ms, "
         f"max {max(each) * 1000:.1f} ms"
     )
+    ratio = statistics.median(traced_runs) / statistics.median(plain_runs)
+    print(f"every example of the guide ({len(examples)}), run without cache:")
+    print(f"  untraced {median(plain_runs)}")
+    print(f"  traced   {median(traced_runs)}   ({ratio:.2f}x)")
 
 
 if __name__ == "__main__":
