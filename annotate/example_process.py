@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from annotate.example_limits import MB, Limits, descendants, end_all, sandboxed
+
 WORKER_SCRIPT = Path(__file__).with_name("example_worker.py")
 
 
@@ -49,19 +51,31 @@ class WorkerProcess:
     """One worker process; after a timeout or a death it is gone and a new one must be made."""
 
     def __init__(
-        self, root: Path, /, *, python: str = sys.executable, startup_timeout: float = 300
+        self,
+        root: Path,
+        /,
+        *,
+        python: str = sys.executable,
+        startup_timeout: float = 300,
+        limits: Limits | None = None,
     ) -> None:
         self.root = root
+        self.limits = limits or Limits()
         self.torch_version = ""
         self.sha256: dict[str, str] = {}
         """Hash of each traced file of the torch the worker imported."""
         self._proc: subprocess.Popen[bytes] | None = None
         self._buffer = b""
         log = root / "worker-stderr.txt"
-        env = {**os.environ, "PYTHONHASHSEED": "0"}  # sets print in the same order on every run
+        # PYTHONHASHSEED: sets print in the same order on every run.
+        env = {**os.environ, "PYTHONHASHSEED": "0", **self.limits.environment()}
+        argv, self.unsandboxed = sandboxed([python, "-u", str(WORKER_SCRIPT)], root, self.limits)
+        """Why the worker runs without a sandbox, or `""`."""
+        if self.unsandboxed and self.limits.sandbox == "required":
+            raise WorkerGone(f"example_sandbox is `required`, but {self.unsandboxed}")
         with log.open("wb") as stderr:
             self._proc = subprocess.Popen(
-                [python, "-u", str(WORKER_SCRIPT)],
+                argv,
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
                 stderr=stderr,
@@ -121,6 +135,13 @@ class WorkerProcess:
             self.kill()
             return Outcome(ok=False, output=_read(output_file), reason=gone.reason)
         output = _read(output_file)
+        limit = self.limits.output_mb * MB
+        if len(output.encode("utf-8", errors="replace")) > limit:
+            return Outcome(
+                ok=False,
+                output=output[:2000],
+                reason=f"printed more than the output limit of {self.limits.output_mb:g} MB",
+            )
         if reply.get("ok"):
             return Outcome(ok=True, output=output, trace=reply.get("trace"))
         return Outcome(
@@ -170,6 +191,8 @@ class WorkerProcess:
         proc, self._proc = self._proc, None
         if proc is None:
             return
+        # Outside a sandbox, a `setsid` child has left the process group: find it by parentage.
+        end_all(descendants(proc.pid))
         with contextlib.suppress(ProcessLookupError, PermissionError):
             os.killpg(proc.pid, signal.SIGKILL)
         proc.wait()

@@ -20,6 +20,7 @@ import json
 import linecache
 import os
 import random
+import signal
 import sys
 import traceback
 from pathlib import Path
@@ -33,14 +34,32 @@ TRACED = {
 """The modules whose calls and lines examples are traced in, and the names the guide gives them."""
 
 
-def _load_tracer() -> Any:
-    # A sibling file, loaded by path: the worker runs as a script and imports nothing of annotate.
-    path = Path(__file__).with_name("example_trace.py")
-    spec = importlib.util.spec_from_file_location("_annotate_example_trace", path)
+def _sibling(name: str) -> Any:
+    # Loaded by path: the worker runs as a script and imports nothing of annotate's package,
+    # only these standard-library-only neighbours.
+    path = Path(__file__).with_name(f"{name}.py")
+    spec = importlib.util.spec_from_file_location(f"_annotate_{name}", path)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up there
     spec.loader.exec_module(module)
-    return module.Tracer
+    return module
+
+
+def _limit_resources() -> None:
+    """Memory and file size from the runner; a too-large write fails as an error, not a signal."""
+    import resource
+
+    for name, limit in (("MEMORY", resource.RLIMIT_AS), ("FILE_SIZE", resource.RLIMIT_FSIZE)):
+        value = os.environ.pop(f"ANNOTATE_EXAMPLE_{name}", "")
+        if value.isdigit():
+            resource.setrlimit(limit, (int(value), int(value)))
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    # Processes an example orphans (a `setsid` child) become the worker's, to be ended with it.
+    with contextlib.suppress(OSError, AttributeError):
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER
 
 
 def traced_files() -> dict[str, str]:
@@ -74,7 +93,8 @@ class Worker:
     """Sessions of globals, each a module named `__main__` so that pickle finds example classes."""
 
     def __init__(self) -> None:
-        self.tracer = _load_tracer()
+        self.tracer = _sibling("example_trace").Tracer
+        self.limits = _sibling("example_limits")
         self.sessions: dict[str, ModuleType] = {}
         self.sources: dict[str, list[str]] = {}
         self.devnull = os.open(os.devnull, os.O_RDWR)
@@ -145,7 +165,15 @@ class Worker:
                     stream.flush()
             os.dup2(self.devnull, 1)
             os.dup2(self.devnull, 2)
+            self._end_leftovers()
         return {"ok": True, "trace": trace}
+
+    def _end_leftovers(self) -> None:
+        """End every process the example started and left running, and reap them."""
+        self.limits.end_all(self.limits.descendants(os.getpid()))
+        with contextlib.suppress(ChildProcessError):
+            while os.waitpid(-1, os.WNOHANG) != (0, 0):
+                pass
 
 
 def _reply(replies: TextIO, message: dict[str, Any]) -> None:
@@ -162,6 +190,7 @@ def main() -> None:
     for fd in (0, 1):
         os.dup2(worker.devnull, fd)
     faulthandler.enable()  # a crash in C code leaves its Python stack in the example's output
+    _limit_resources()
     try:
         import torch
     except BaseException as error:

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from annotate.errors import ExampleError
+from annotate.example_limits import Limits
 from annotate.example_process import Outcome, WorkerGone, WorkerProcess
 from annotate.traces import CallNode, Trace, read_trace
 
@@ -142,8 +143,12 @@ class ExampleRunner:
         fingerprint: str = "",
         torch_version: str | None = None,
         sources: dict[str, str] | None = None,
+        limits: Limits | None = None,
     ) -> None:
         self.timeout = timeout
+        self.limits = limits or Limits()
+        self.unsandboxed = ""
+        """Why the examples ran without a sandbox, once a worker started that way."""
         self.sources = sources
         """sha256 of each file the guide reads; examples are traced when the worker's torch has
         the same files (`None`: not traced)."""
@@ -201,7 +206,8 @@ class ExampleRunner:
         if self._worker is None or not self._worker.alive:
             self._live.clear()
             try:
-                self._worker = WorkerProcess(self.root)
+                self._worker = WorkerProcess(self.root, limits=self.limits)
+                self.unsandboxed = self._worker.unsandboxed
             except WorkerGone as gone:
                 self.stats.failed += 1
                 raise ExampleError(example.where, "could not run", gone.reason) from None

@@ -23,6 +23,7 @@ from annotate.callgraph import Diagram, read_directives, render_svg, svg_links_a
 from annotate.coverage import coverage_map, render_coverage
 from annotate.errors import AnnotateError, NoteError, PageError
 from annotate.example_fences import EXECUTED_LANGUAGES, ExampleFences, bind_fences
+from annotate.example_limits import Limits
 from annotate.examples import ExampleRunner
 from annotate.filepage import file_anchor_ids, render_file
 from annotate.guide import Guide, load_guide
@@ -75,6 +76,13 @@ class AnnotateConfig(Config):
     """Seconds an executed example may run; one that runs longer is stopped and fails the build."""
     coverage_page = opt.Type(bool, default=True)
     """Add a map of which classes and functions have notes, as `coverage.md`."""
+    example_memory_mb = opt.Type(int, default=4096)
+    """Address space the example worker may use, torch included; past it allocations fail."""
+    example_output_mb = opt.Type((int, float), default=1)
+    """What one example may print; more fails the build."""
+    example_sandbox = opt.Choice(("auto", "required", "off"), default="auto")
+    """Run examples in bubblewrap (read-only files but their own folder, their own processes):
+    `auto` where it works, `required` fails the build where it does not."""
 
 
 class AnnotatePlugin(BasePlugin[AnnotateConfig]):
@@ -187,6 +195,11 @@ class AnnotatePlugin(BasePlugin[AnnotateConfig]):
             cache_dir=cache,
             fingerprint=self.guide.snapshot.fingerprint,
             sources=dict(self.guide.snapshot.sha256),
+            limits=Limits(
+                memory_mb=self.config.example_memory_mb,
+                output_mb=self.config.example_output_mb,
+                sandbox=self.config.example_sandbox,
+            ),
         )
         self.examples = ExampleFences(self.runner.run)
         try:
@@ -311,6 +324,9 @@ class AnnotatePlugin(BasePlugin[AnnotateConfig]):
             summary = self.examples.summary(self.runner.stats)
             if summary:
                 log.info("annotate: %s", summary)
+            if self.runner.unsandboxed:
+                # Not a warning: a strict build must still pass where bubblewrap cannot run.
+                log.info("annotate: %s", self.runner.unsandboxed)
             if self.examples.failures:
                 raise PluginError(f"annotate: {self.examples.failure_report()}")
         assert self.guide is not None
