@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 import json
+import os
 import re
 import subprocess
 import sys
@@ -29,7 +30,10 @@ from annotate.history import (
 from annotate.history.record import RECORD, version_key
 from tests.conftest import ROOT, make_torch_tree
 
-RELEASES = ROOT.parent / "shared" / "torch-releases"
+# Unpacked release trees (only the files the guide reads); beside the repository by default.
+RELEASES = Path(
+    os.environ.get("ANNOTATE_TORCH_RELEASES", ROOT.parent / "shared" / "torch-releases")
+)
 MODULE = "torch.nn.modules.module.Module"
 CONTAINER = "torch.nn.modules.container"
 
