@@ -182,6 +182,8 @@ class WorkerProcess:
             code = self._proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             return "closed its interpreter's output and stopped answering"
+        if code > 128 and not self.unsandboxed:
+            code = 128 - code  # bubblewrap reports a child's death by signal as 128 + signal
         if code < 0:
             return f"killed its interpreter with {signal.Signals(-code).name}"
         return f"ended its interpreter with exit code {code} (os._exit, or a crash)"

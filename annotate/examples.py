@@ -25,7 +25,7 @@ from annotate.example_limits import Limits
 from annotate.example_process import Outcome, WorkerGone, WorkerProcess
 from annotate.traces import CallNode, Trace, read_trace
 
-_CACHE_FORMAT = 2
+_CACHE_FORMAT = 3
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -110,26 +110,34 @@ class ExampleCache:
         self.folder = folder
 
     def get(self, key: str) -> ExampleResult | None:
+        """The cached result for `key`; a missing, damaged or forged entry is a miss."""
         try:
             data = json.loads((self.folder / f"{key}.json").read_text(encoding="utf-8"))
-            trace = None if data["trace"] is None else read_trace(data["trace"])
-            if not isinstance(data["output"], str) or not isinstance(data["torch"], str):
+            body = data["body"]
+            if data["key"] != key or data["sha256"] != _checksum(body):
+                return None
+            trace = None if body["trace"] is None else read_trace(body["trace"])
+            if not isinstance(body["output"], str) or not isinstance(body["torch"], str):
                 return None
             return ExampleResult(
-                output=data["output"], torch=data["torch"], cached=True, trace=trace
+                output=body["output"], torch=body["torch"], cached=True, trace=trace
             )
         except (OSError, ValueError, KeyError, TypeError):
             return None
 
     def put(self, key: str, result: ExampleResult) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
-        staging = self.folder / f"{key}.{os.getpid()}.tmp"
         trace = None if result.trace is None else trace_json(result.trace)
-        staging.write_text(
-            json.dumps({"output": result.output, "torch": result.torch, "trace": trace}),
-            encoding="utf-8",
-        )
+        body = {"output": result.output, "torch": result.torch, "trace": trace}
+        entry = {"key": key, "sha256": _checksum(body), "body": body}
+        # Written whole under another name, then renamed: a reader never sees half an entry.
+        staging = self.folder / f"{key}.{os.getpid()}.tmp"
+        staging.write_text(json.dumps(entry), encoding="utf-8")
         staging.replace(self.folder / f"{key}.json")
+
+
+def _checksum(body: Any) -> str:
+    return hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
 
 
 class ExampleRunner:

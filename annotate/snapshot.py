@@ -170,7 +170,11 @@ def take_snapshot(root: Path | str, /, *, torch_root: Path | str | None = None) 
         and current.commit == commit
         and current.source == str(package)
         and current.public == public
-        and all(current.path_of(rel).is_file() for rel in SOURCE_FILES)
+        # The copies themselves, not only the manifest: an edited or truncated copy is re-taken.
+        and all(
+            current.path_of(rel).is_file() and _sha256(current.path_of(rel)) == sha[rel]
+            for rel in SOURCE_FILES
+        )
     ):
         return current
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import tempfile
 import time
 from pathlib import Path
@@ -142,29 +143,38 @@ def test_an_example_that_leaves_or_hangs_fails_and_the_next_one_runs(runner, cod
 
 
 def test_a_timeout_also_stops_what_the_example_started(runner):
+    # Found by its command line: inside the sandbox, the pid an example sees is not the host's.
+    marker = f"sleep {600 + os.getpid() % 300}.25"
     code = (
         "import subprocess\n"
-        "child = subprocess.Popen(['sleep', '600'])\n"
-        "open('child.pid', 'w').write(str(child.pid))\n"
+        f"child = subprocess.Popen(['sh', '-c', {marker!r}])\n"
         "print(child.pid, flush=True)\n"
         "while True: pass\n"
     )
     with pytest.raises(ExampleError, match="timed out") as caught:
         runner.run(example(code))
-    pid = int(caught.value.details.split("output before it failed:\n")[1].split()[0])
+    assert caught.value.details.split("output before it failed:\n")[1].split()[0].isdigit()
     deadline = time.monotonic() + 10
-    while running(pid) and time.monotonic() < deadline:
+    while alive(marker) and time.monotonic() < deadline:
         time.sleep(0.1)
-    assert not running(pid)
+    assert not alive(marker)
 
 
-def running(pid: int) -> bool:
-    """The process exists and is not a zombie waiting for init to reap it."""
+def alive(marker: str) -> bool:
+    """Some process's command line holds `marker` (the search itself excluded)."""
+    return any(
+        marker in cmdline.read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        for cmdline in Path("/proc").glob("[0-9]*/cmdline")
+        if _readable(cmdline) and str(os.getpid()) != cmdline.parent.name
+    )
+
+
+def _readable(path: Path) -> bool:
     try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except FileNotFoundError:
+        path.read_bytes()
+        return True
+    except OSError:
         return False
-    return stat.rsplit(")", 1)[1].split()[0] != "Z"
 
 
 def test_input_reads_end_of_file_instead_of_waiting(runner):
