@@ -1,7 +1,7 @@
 """What an example may use: memory, output, files it can write, processes that outlive it.
 
 The worker runs inside bubblewrap where it works: every file system read-only but the
-runner's own temporary folder and a private `/tmp`, and a process namespace of its own, so
+runner's own temporary folder (which is also its `TMPDIR`), and a process namespace of its own, so
 nothing an example starts (a `setsid` child included) outlives the worker. Where bubblewrap
 is missing or not allowed (a container without user namespaces), the worker runs as before,
 and the runner says so. Memory and file size are capped with resource limits in the worker
@@ -64,7 +64,6 @@ def _sandbox(command: str, writable: Path) -> list[str]:
         "--ro-bind", "/", "/",
         "--dev-bind", "/dev", "/dev",
         "--proc", "/proc",
-        "--tmpfs", "/tmp",
         "--bind", str(writable), str(writable),
         "--unshare-pid",
         "--die-with-parent",

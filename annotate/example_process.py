@@ -68,7 +68,14 @@ class WorkerProcess:
         self._buffer = b""
         log = root / "worker-stderr.txt"
         # PYTHONHASHSEED: sets print in the same order on every run.
-        env = {**os.environ, "PYTHONHASHSEED": "0", **self.limits.environment()}
+        scratch = root / "tmp"
+        scratch.mkdir(exist_ok=True)
+        env = {
+            **os.environ,
+            "PYTHONHASHSEED": "0",
+            "TMPDIR": str(scratch),  # writable in the sandbox, and removed with the runner
+            **self.limits.environment(),
+        }
         argv, self.unsandboxed = sandboxed([python, "-u", str(WORKER_SCRIPT)], root, self.limits)
         """Why the worker runs without a sandbox, or `""`."""
         if self.unsandboxed and self.limits.sandbox == "required":
