@@ -118,7 +118,7 @@ def coverage_map(guide: Guide, /) -> CoverageMap:
                 CoverageCell(
                     path=obj.path,
                     short=obj.short,
-                    kind=obj.kind,  # type: ignore[arg-type]
+                    kind=obj.kind,
                     identifier=guide.index.public_path(obj.path) or obj.path,
                     lineno=obj.lineno,
                     endlineno=obj.endlineno,
@@ -142,7 +142,7 @@ def coverage_map(guide: Guide, /) -> CoverageMap:
 def _state(value: str) -> CellState:
     if value not in STATES or value == "none":
         raise ValueError(f"unknown note state {value!r}; expected one of {', '.join(STATES)}")
-    return value  # type: ignore[return-value]
+    return value
 
 
 def _groups(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from html import escape
 from typing import TYPE_CHECKING
 
@@ -13,8 +14,34 @@ from annotate.render import Mark, cut, docstring_spans, upstream_url
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
 
+    from annotate.attach import AttachedLineNote, AttachedNote
     from annotate.guide import Guide
     from annotate.index import ObjectInfo
+
+
+@dataclass(frozen=True, kw_only=True)
+class _ObjectEntry:
+    """A note on the object whose header these lines are."""
+
+    attached: AttachedNote
+
+
+@dataclass(frozen=True, kw_only=True)
+class _LineEntry:
+    """One line note of `attached`."""
+
+    attached: AttachedNote
+    line_note: AttachedLineNote
+
+
+@dataclass(frozen=True, kw_only=True)
+class _LinksEntry:
+    """Upstream lines, docs, calls and called-by of a class or function."""
+
+    obj: ObjectInfo
+
+
+_Entry = _ObjectEntry | _LineEntry | _LinksEntry
 
 
 def file_anchor_ids(guide: Guide, relpath: str) -> dict[str, str]:
@@ -51,19 +78,23 @@ def render_file(
     index = guide.index
     lines = index.lines[relpath]
     href = file_href(guide, relpath, page_urls or {})
-    marks: list[Mark] = []
+    marks: list[Mark[_Entry]] = []
     for attached in guide.notes:
         obj = attached.obj
         if obj.file != relpath or attached.note.lang != "en":  # as chapters show them
             continue
         header_end = _header_end(guide, obj)
-        marks.append(Mark(start=obj.lineno, end=header_end, items=(("object", attached),)))
+        marks.append(
+            Mark(start=obj.lineno, end=header_end, items=(_ObjectEntry(attached=attached),))
+        )
         marks.extend(
-            Mark(start=ln.start, end=ln.end, items=(("line", attached, ln),))
+            Mark[_Entry](
+                start=ln.start, end=ln.end, items=(_LineEntry(attached=attached, line_note=ln),)
+            )
             for ln in attached.line_notes
         )
     marks.extend(
-        Mark(start=obj.lineno, end=_header_end(guide, obj), items=(("links", obj),))
+        Mark[_Entry](start=obj.lineno, end=_header_end(guide, obj), items=(_LinksEntry(obj=obj),))
         for obj in index.objects.values()
         if obj.file == relpath and obj.kind in ("class", "function")
     )
@@ -78,12 +109,12 @@ def render_file(
         lines, 1, len(lines), marks, id_prefix="", anchors=anchors, wrap=wrap, folds=folds
     ):
         asides = "".join(
-            file_page_links(guide, item[1], href)
-            if item[0] == "links"
-            else _aside(guide, item, markdown)  # type: ignore[index]
+            file_page_links(guide, item.obj, href)
+            if isinstance(item, _LinksEntry)
+            else _aside(guide, item, markdown)
             for item in seg.items
         )
-        noted = any(item[0] != "links" for item in seg.items)  # type: ignore[index]
+        noted = any(not isinstance(item, _LinksEntry) for item in seg.items)
         kind = " an-annotated" if noted else " an-linked" if seg.items else ""
         margin = f'<div class="an-margin">{asides}</div>' if asides else ""
         rows.append(
@@ -113,17 +144,17 @@ def _header_end(guide: Guide, obj: ObjectInfo) -> int:
     return obj.lineno
 
 
-def _aside(guide: Guide, item: object, markdown: Callable[[str], str]) -> str:
-    kind, attached, *rest = item  # type: ignore[misc]
+def _aside(guide: Guide, item: _ObjectEntry | _LineEntry, markdown: Callable[[str], str]) -> str:
+    attached = item.attached
     obj = attached.obj
-    if kind == "object":
+    if isinstance(item, _ObjectEntry):
         label = f'<a class="an-line-ref" href="#{obj.path}"><code>{escape(obj.short)}</code></a>'
         return (
             f'<aside class="an-line-note an-object-note" data-an-note="{escape(attached.note.name)}">'
             f"{label}{drift_html(object_drift_view(guide, attached.note.name))}"
             f"{markdown(attached.note.body) if attached.note.body.strip() else ''}</aside>"
         )
-    (line_note,) = rest
+    line_note = item.line_note
     url = upstream_url(guide.snapshot, obj.file, line_note.start, line_note.end)
     label = (
         f'<a class="an-line-ref" href="#L{line_note.start}">L{line_note.start}</a> '

@@ -84,6 +84,7 @@ class NoteCheck:
 def check_notes(notes: list[Note], index: ObjectIndex, lock: Lock) -> NoteCheck:
     """Decide each note's state against `index` and attach the ones that follow their code."""
     drift = decide_drift(notes, index, lock)
+    invalid: tuple[Problem, ...]
     try:
         attached, invalid = tuple(attach_notes(drift.followed(), index)), ()
     except NoteError as error:

@@ -34,9 +34,10 @@ def _key(source: str) -> str:
 
 
 def _css_class(token: _TokenType) -> str:
-    while token not in STANDARD_TYPES:
-        token = token.parent
-    return STANDARD_TYPES[token]
+    found: _TokenType | None = token
+    while found is not None and found not in STANDARD_TYPES:
+        found = found.parent
+    return STANDARD_TYPES[found] if found is not None else ""
 
 
 def line_tokens(source: str) -> tuple[tuple[Token, ...], ...]:

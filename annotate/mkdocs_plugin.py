@@ -269,7 +269,7 @@ class AnnotatePlugin(BasePlugin[AnnotateConfig]):
                 canonical = self.guide.index.canonical(heading)
                 if canonical and canonical != heading and canonical not in self.primary:
                     self.primary.add(canonical)
-                    autorefs.register_anchor(page, canonical, heading, primary=True)  # type: ignore[attr-defined]
+                    autorefs.register_anchor(page, canonical, heading, primary=True)
         if page.file.src_uri == COVERAGE_PAGE:
             # Autorefs resolves each cell to the chapter showing the object, else its whole-file line.
             cells = render_coverage(
@@ -297,7 +297,7 @@ class AnnotatePlugin(BasePlugin[AnnotateConfig]):
         if autorefs is not None:
             # Secondary: a chapter that renders the object with mkdocstrings stays the main target.
             for identifier, anchor in file_anchor_ids(self.guide, relpath).items():
-                autorefs.register_anchor(page, identifier, anchor, primary=False)  # type: ignore[attr-defined]
+                autorefs.register_anchor(page, identifier, anchor, primary=False)
         return html.replace(_FILE_MARKER.format(relpath), listing)
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:

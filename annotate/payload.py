@@ -44,7 +44,7 @@ def render_payload(guide: Guide) -> dict[str, dict[str, Any]]:
                     "start": seg.start,
                     "end": seg.end,
                     "code_html": seg.code_html,
-                    "note": "\n\n".join(n.note.body for n in seg.items) if seg.items else None,  # type: ignore[attr-defined]
+                    "note": "\n\n".join(n.note.body for n in seg.items) if seg.items else None,
                     "upstream": upstream_url(snapshot, obj.file, seg.start, seg.end),
                     "drift": line_drift_view(guide, attached, seg.items),
                 }

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass, field
 from functools import cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 from annotate.highlight import highlight_lines, line_html, line_tokens
 
@@ -19,25 +19,27 @@ if TYPE_CHECKING:
 
 UPSTREAM = "https://github.com/pytorch/pytorch/blob/{commit}/{file}#L{start}-L{end}"
 COMMIT_URL = "https://github.com/pytorch/pytorch/commit/{commit}"
+T = TypeVar("T")
+"""What a page says beside some lines: a line note on chapters, any margin entry on file pages."""
 
 
 @dataclass(frozen=True, kw_only=True)
-class Mark:
-    """Commentary on lines `start`..`end`, as opaque items the renderer shows side by side."""
+class Mark(Generic[T]):
+    """Commentary on lines `start`..`end`, as items the renderer shows side by side."""
 
     start: int
     end: int
-    items: tuple[object, ...]
+    items: tuple[T, ...]
 
 
 @dataclass(frozen=True, kw_only=True)
-class Segment:
+class Segment(Generic[T]):
     """Lines `start`..`end` of a file, with what is said about them (empty for plain code)."""
 
     start: int
     end: int
     code_html: str
-    items: tuple[object, ...] = field(default=())
+    items: tuple[T, ...] = field(default=())
     folded: bool = False
     """A docstring shown folded: the reader opens it, or reads it in the docstring box."""
 
@@ -52,13 +54,13 @@ def cut(
     lines: list[str],
     start: int,
     end: int,
-    marks: list[Mark],
+    marks: list[Mark[T]],
     *,
     id_prefix: str,
     anchors: Mapping[int, list[str]] | None = None,
     wrap: Wrap | None = None,
     folds: Sequence[tuple[int, int]] = (),
-) -> list[Segment]:
+) -> list[Segment[T]]:
     """Lines `start`..`end` cut at `marks`; overlapping marks share one segment.
 
     Plain code inside a span of `folds` (docstrings) becomes a folded segment of its own.
@@ -78,15 +80,15 @@ def cut(
         def html(n: int) -> str:
             return line_html(tokens[n - 1], line=n, wrap=wrap)
 
-    merged: list[Mark] = []
+    merged: list[Mark[T]] = []
     for mark in sorted(marks, key=lambda m: (m.start, m.end)):
         if merged and mark.start <= merged[-1].end:
             last = merged.pop()
-            mark = Mark(
+            mark = Mark[T](
                 start=last.start, end=max(last.end, mark.end), items=last.items + mark.items
             )
         merged.append(mark)
-    pieces: list[tuple[int, int, tuple[object, ...]]] = []
+    pieces: list[tuple[int, int, tuple[T, ...]]] = []
     cursor = start
     for mark in merged:
         if mark.start > cursor:
@@ -95,7 +97,7 @@ def cut(
         cursor = mark.end + 1
     if cursor <= end:
         pieces.append((cursor, end, ()))
-    segments = []
+    segments: list[Segment[T]] = []
     for a, b, items in pieces:
         for x, y, folded in _split(a, b, () if items else folds):
             code = _code(html, x, y, id_prefix, anchors or {})
@@ -156,7 +158,7 @@ def object_segments(
     *,
     id_prefix: str,
     wrap: Wrap | None = None,
-) -> list[Segment]:
+) -> list[Segment[AttachedLineNote]]:
     """The source of `obj`, cut at its line notes (each segment's items are `AttachedLineNote`s)."""
     marks = [Mark(start=n.start, end=n.end, items=(n,)) for n in line_notes]
     return cut(

@@ -95,9 +95,9 @@ def _read_version(package: Path) -> tuple[str, str]:
     version_py = package / "version.py"
     if version_py.is_file():
         text = version_py.read_text(encoding="utf-8")
-        version = re.search(r"""^__version__\s*=\s*['"]([^'"]+)['"]""", text, re.M)
+        found = re.search(r"""^__version__\s*=\s*['"]([^'"]+)['"]""", text, re.M)
         commit = re.search(r"""^git_version\s*=\s*['"]([0-9a-f]{7,40})['"]""", text, re.M)
-        return (version[1] if version else "unknown", commit[1] if commit else "")
+        return (found[1] if found else "unknown", commit[1] if commit else "")
     # A source checkout has no generated version.py: use version.txt and the git HEAD.
     checkout = package.parent
     version_txt = checkout / "version.txt"
