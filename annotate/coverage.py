@@ -4,28 +4,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from html import escape
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Final, Literal
 
 from annotate.snapshot import SOURCE_FILES
+from annotate.states import NoteState
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
     from annotate.guide import Guide
 
-CellState = Literal["none", "fresh", "moved", "cosmetic", "unlocked", "changed", "orphaned"]
-"""`none` for an object without a note, else the freshness of its note (`Guide.states`)."""
+NO_NOTE: Final = "none"
+"""The state of a cell whose object has no note."""
+CellState = NoteState | Literal["none"]
+"""`none` for an object without a note, else the state of its note (`Guide.states`)."""
 
-STATES: dict[CellState, str] = {
-    "none": "no note yet",
-    "fresh": "note up to date",
-    "moved": "note fine, its lines moved",
-    "cosmetic": "code reformatted since the note",
-    "unlocked": "new note, not recorded in the lock file yet",
-    "changed": "code changed since the note: review it",
-    "orphaned": "note's code is gone",
-}
-"""Every state, in legend order, with what it tells a contributor."""
+LEGEND: dict[CellState, str] = {NO_NOTE: "no note yet", **{s: s.legend for s in NoteState}}
+"""Every state of a cell, in legend order, with what it tells a contributor."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -93,11 +88,11 @@ class CoverageMap:
 
     def counts(self) -> dict[CellState, int]:
         """How many cells are in each state (orphans count as `orphaned`)."""
-        counts: dict[CellState, int] = dict.fromkeys(STATES, 0)
+        counts: dict[CellState, int] = dict.fromkeys(LEGEND, 0)
         for file in self.files:
             for cell in file.cells:
                 counts[cell.state] += 1
-        counts["orphaned"] += len(self.orphans)
+        counts[NoteState.ORPHANED] += len(self.orphans)
         return counts
 
 
@@ -111,9 +106,9 @@ def coverage_map(guide: Guide, /) -> CoverageMap:
             if obj.file != relpath or obj.kind not in ("class", "function"):
                 continue
             attached = notes.get(obj.path)
-            state: CellState = "none"
+            state: CellState = NO_NOTE
             if attached is not None:
-                state = _state(guide.states.get(attached.note.name, "fresh"))
+                state = NoteState.parse(guide.states.get(attached.note.name, NoteState.FRESH))
             cells.append(
                 CoverageCell(
                     path=obj.path,
@@ -133,16 +128,10 @@ def coverage_map(guide: Guide, /) -> CoverageMap:
         sorted(
             name
             for name, state in guide.states.items()
-            if state == "orphaned" and name not in shown
+            if NoteState.parse(state) == NoteState.ORPHANED and name not in shown
         )
     )
     return CoverageMap(files=tuple(files), orphans=orphans)
-
-
-def _state(value: str) -> CellState:
-    if value not in STATES or value == "none":
-        raise ValueError(f"unknown note state {value!r}; expected one of {', '.join(STATES)}")
-    return value
 
 
 def _groups(
@@ -167,7 +156,7 @@ def render_coverage(cmap: CoverageMap, /, *, link: Callable[[CoverageCell, str],
     legend = "".join(
         f'<li><span class="an-cov-cell an-cov-{state}" aria-hidden="true"></span>'
         f'{escape(label)} <span class="an-cov-count">{legend_counts[state]}</span></li>'
-        for state, label in STATES.items()
+        for state, label in LEGEND.items()
     )
     parts = [
         f'<div class="an-coverage" data-an-annotated="{cmap.annotated}" data-an-total="{cmap.total}">',
@@ -214,7 +203,7 @@ def _figure(annotated: int, total: int, what: str) -> str:
 
 def _cell(cell: CoverageCell, link: Callable[[CoverageCell, str], str]) -> str:
     lines = f"L{cell.lineno}–{cell.endlineno}"
-    about = STATES[cell.state]
+    about = LEGEND[cell.state]
     if cell.line_notes:
         about += f", {cell.line_notes} line note{'s' if cell.line_notes > 1 else ''}"
     tip = f"{cell.short} · {lines} · {about}"

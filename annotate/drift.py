@@ -1,13 +1,6 @@
 """How each note stands against the torch being read, compared with what it was written for.
 
-Every note and line note gets one state:
-
-- `fresh`: the same code at the same lines;
-- `moved`: the same code at other lines (followed silently);
-- `cosmetic`: only comments, docstrings or formatting changed (followed, shown as such);
-- `changed`: the code changed (shown with a banner and a diff);
-- `orphaned`: the target, or the quoted line, is gone or no longer unique;
-- `unlocked`: not in the lock file yet (a new note or line note): checked like any note.
+Every note and line note gets one `NoteState` (`annotate.states` says what each implies).
 
 The target is found by its path only, and a line note only inside its own target's span:
 nothing is ever re-attached by similarity, so a note is never shown beside the wrong code.
@@ -16,30 +9,23 @@ nothing is ever re-attached by similarity, so a note is never shown beside the w
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
 from annotate.attach import anchor_lines, place_line_note, statement_end
 from annotate.errors import NoteError, Problem, did_you_mean
 from annotate.fingerprint import code_fingerprint, exact_fingerprint, line_fingerprint
 from annotate.lock import target_text
+from annotate.states import NoteState, worst
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable, Sequence
+    from collections.abc import Callable, Sequence
     from pathlib import Path
 
     from annotate.index import ObjectIndex, ObjectInfo
     from annotate.lock import Lock, LockedSpan, LockEntry
     from annotate.notes import LineNote, Note
 
-State = Literal["fresh", "moved", "cosmetic", "unlocked", "changed", "orphaned"]
-STATES: tuple[State, ...] = ("fresh", "moved", "cosmetic", "unlocked", "changed", "orphaned")
-"""Every state, from the least to the most in need of a person."""
 CHECK_HINT = "`annotate check` lists every note's state"
-
-
-def worst(states: Iterable[State], /) -> State:
-    """The state furthest from fresh among `states` (`fresh` when there are none)."""
-    return max(states, key=STATES.index, default="fresh")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -47,7 +33,7 @@ class LineDrift:
     """The state of one line note."""
 
     line_note: LineNote
-    state: State
+    state: NoteState
     reason: str
     """Why, in a few words (empty when fresh)."""
     fix: str = ""
@@ -65,7 +51,7 @@ class NoteDrift:
     """The state of one note: its target's, and each of its line notes'."""
 
     note: Note
-    target_state: State
+    target_state: NoteState
     """The state of the target itself."""
     reason: str
     fix: str = ""
@@ -76,7 +62,7 @@ class NoteDrift:
     line_notes: tuple[LineDrift, ...] = ()
 
     @property
-    def state(self) -> State:
+    def state(self) -> NoteState:
         """The note's overall state: the worst of its target's and its line notes'."""
         return worst([self.target_state, *(ln.state for ln in self.line_notes)])
 
@@ -84,7 +70,7 @@ class NoteDrift:
         """One problem for the note or each line note that is orphaned."""
         where = f"`{self.obj.short}`" if self.obj else f"`{self.note.target}`"
         problems = []
-        if self.target_state == "orphaned":
+        if self.target_state == NoteState.ORPHANED:
             problems.append(
                 Problem(
                     file=self.note.file,
@@ -102,7 +88,7 @@ class NoteDrift:
                 fix=f"{ln.fix}; {CHECK_HINT}",
             )
             for ln in self.line_notes
-            if ln.state == "orphaned"
+            if ln.state == NoteState.ORPHANED
         )
         return problems
 
@@ -119,7 +105,7 @@ class DriftReport:
         """The drift of the note called `name`."""
         return next((d for d in self.notes if d.note.name == name), None)
 
-    def states(self) -> dict[str, State]:
+    def states(self) -> dict[str, NoteState]:
         """Overall state of each note, by name."""
         return {d.note.name: d.state for d in self.notes}
 
@@ -131,9 +117,9 @@ class DriftReport:
         """The notes to attach: orphaned notes left out, and orphaned line notes taken out of theirs."""
         notes = []
         for d in self.notes:
-            if d.target_state == "orphaned":
+            if not d.target_state.followed:
                 continue
-            keep = tuple(ln.line_note for ln in d.line_notes if ln.state != "orphaned")
+            keep = tuple(ln.line_note for ln in d.line_notes if ln.state.followed)
             notes.append(
                 d.note if len(keep) == len(d.note.line_notes) else replace(d.note, line_notes=keep)
             )
@@ -162,18 +148,21 @@ def _compare(
     same_file: bool,
     fingerprint: Callable[[Sequence[str]], str],
     torch: str,
-) -> tuple[State, str]:
+) -> tuple[NoteState, str]:
     if exact_fingerprint(text) == locked.exact:
         # The same text starting at the same line: for a class, methods below may have grown.
         if same_file and start == locked.start:
-            return "fresh", ""
+            return NoteState.FRESH, ""
         return (
-            "moved",
+            NoteState.MOVED,
             f"now at {_lines(start, end)}, written for {_lines(locked.start, locked.end)}",
         )
     if fingerprint(text) == locked.code:
-        return "cosmetic", f"only comments, docstrings or formatting changed since torch {torch}"
-    return "changed", f"the code changed since torch {torch}"
+        return (
+            NoteState.COSMETIC,
+            f"only comments, docstrings or formatting changed since torch {torch}",
+        )
+    return NoteState.CHANGED, f"the code changed since torch {torch}"
 
 
 def _note_drift(note: Note, index: ObjectIndex, locked: LockEntry | None) -> NoteDrift:
@@ -182,7 +171,7 @@ def _note_drift(note: Note, index: ObjectIndex, locked: LockEntry | None) -> Not
     if locked is None:
         return NoteDrift(
             note=note,
-            target_state="unlocked",
+            target_state=NoteState.UNLOCKED,
             reason="not in the lock file yet",
             fix=f"run `annotate refresh {note.name}`",
             obj=obj,
@@ -193,7 +182,7 @@ def _note_drift(note: Note, index: ObjectIndex, locked: LockEntry | None) -> Not
         hint = f" ({did_you_mean(close)})" if close else ""
         return NoteDrift(
             note=note,
-            target_state="orphaned",
+            target_state=NoteState.ORPHANED,
             reason=f"its target `{note.target}` is no longer in {locked.file.rsplit('/', 1)[-1]} "
             f"(the note was written for torch {locked.torch})",
             fix=f"if it was renamed, point `target:` at the new name{hint} and {refresh}; "
@@ -202,7 +191,7 @@ def _note_drift(note: Note, index: ObjectIndex, locked: LockEntry | None) -> Not
             line_notes=tuple(
                 LineDrift(
                     line_note=ln,
-                    state="orphaned",
+                    state=NoteState.ORPHANED,
                     reason="its target is gone",
                     fix="see the note's target",
                     locked=locked.line_notes.get(ln.anchor),
@@ -227,7 +216,7 @@ def _note_drift(note: Note, index: ObjectIndex, locked: LockEntry | None) -> Not
         note=note,
         target_state=state,
         reason=reason,
-        fix=refresh if state in ("cosmetic", "changed") else "",
+        fix=refresh if state.marked else "",
         obj=obj,
         locked=locked,
         line_notes=tuple(_line_drift(ln, obj, index, locked, note) for ln in note.line_notes),
@@ -241,7 +230,7 @@ def _unlocked_line(
     start = hits[0] if len(hits) == 1 else None
     return LineDrift(
         line_note=line_note,
-        state="unlocked",
+        state=NoteState.UNLOCKED,
         reason="not in the lock file yet",
         fix=f"run `annotate refresh {name}`",
         start=start,
@@ -261,7 +250,7 @@ def _line_drift(
         unique = ": no longer unique" if hits else ""
         return LineDrift(
             line_note=line_note,
-            state="orphaned",
+            state=NoteState.ORPHANED,
             reason=f"{why.message}{unique} (written for line {span.start}, torch {locked.torch})",
             fix=f"{why.fix}; then re-read the note and run `annotate refresh {note.name}`",
             locked=span,

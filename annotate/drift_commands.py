@@ -7,13 +7,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from annotate.attach import attach_notes
-from annotate.drift import STATES, DriftReport, decide_drift
+from annotate.drift import DriftReport, decide_drift
 from annotate.errors import AnnotateError, did_you_mean
 from annotate.guide import check_notes
 from annotate.index import build_index
 from annotate.lock import LOCK_NAME, Lock, lock_entry, read_lock, write_lock
 from annotate.notes import read_note, read_notes
 from annotate.snapshot import take_snapshot
+from annotate.states import NoteState
 
 if TYPE_CHECKING:
     import argparse
@@ -122,11 +123,11 @@ def cmd_check(args: argparse.Namespace) -> int:
         )
     for problem in problems:
         print(f"error: {problem}")
-    counts = {state: 0 for state in STATES}
+    counts = dict.fromkeys(NoteState, 0)
     for drift in report.notes:
         counts[drift.state] += 1
     print(", ".join(f"{n} {state}" for state, n in counts.items() if n) or "no notes")
-    needs_person = counts["changed"] + counts["unlocked"] + len(report.stale)
+    needs_person = sum(n for state, n in counts.items() if state.needs_person) + len(report.stale)
     if problems or (args.strict and needs_person):
         if needs_person:
             print(
@@ -169,7 +170,7 @@ def cmd_refresh(args: argparse.Namespace) -> int:
         chosen = everything
         if args.new:
             states = decide_drift(everything, index, lock).states()
-            chosen = [note for note in everything if states[note.name] == "unlocked"]
+            chosen = [note for note in everything if states[note.name] == NoteState.UNLOCKED]
     else:
         chosen = []
         known = sorted(p.relative_to(notes_dir).as_posix() for p in notes_dir.rglob("*.md"))

@@ -13,8 +13,8 @@ from pygments import highlight
 from pygments.formatters import HtmlFormatter
 from pygments.lexers.diff import DiffLexer
 
-from annotate.drift import worst
 from annotate.lock import target_text
+from annotate.states import NoteState, worst
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -24,16 +24,14 @@ if TYPE_CHECKING:
     from annotate.index import ObjectInfo
     from annotate.lock import LockedSpan
 
-SHOWN = ("cosmetic", "changed")
-"""States a page marks; `moved` is followed silently, `unlocked` notes are new."""
 _TEMPLATES = Path(__file__).parent / "templates" / "python" / "material"
 _HUNK = re.compile(r"^@@ -(\d+)(,\d+)? \+(\d+)(,\d+)? @@")
 
 
 def object_drift_view(guide: Guide, name: str, /) -> dict[str, Any] | None:
     """What the templates need to mark the note `name`, or `None` when there is nothing to mark."""
-    drift = guide.drift.of(name) if guide.drift else None
-    if drift is None or drift.target_state not in SHOWN or not drift.locked or not drift.obj:
+    drift = guide.drift.of(name)
+    if drift is None or not drift.target_state.marked or not drift.locked or not drift.obj:
         return None
     view: dict[str, Any] = {
         "state": drift.target_state,
@@ -42,7 +40,7 @@ def object_drift_view(guide: Guide, name: str, /) -> dict[str, Any] | None:
         "commit": drift.locked.commit[:12],
         "now": guide.snapshot.version,
     }
-    if drift.target_state == "changed":
+    if drift.target_state == NoteState.CHANGED:
         diff = diff_text(drift.locked.span, drift.obj, guide, written_for=drift.locked.torch)
         view["diff"] = diff
         view["diff_html"] = diff_html(diff)
@@ -53,13 +51,13 @@ def line_drift_view(
     guide: Guide, attached: AttachedNote | None, line_notes: Iterable[AttachedLineNote], /
 ) -> dict[str, Any] | None:
     """The mark for a piece of code carrying `line_notes` of `attached`, or `None`."""
-    drift = guide.drift.of(attached.note.name) if guide.drift and attached else None
+    drift = guide.drift.of(attached.note.name) if attached else None
     if drift is None or drift.locked is None:
         return None
     anchors = {placed.note.anchor for placed in line_notes}
     states = [ln.state for ln in drift.line_notes if ln.line_note.anchor in anchors]
-    state = worst(s for s in states if s in SHOWN)
-    if state == "fresh":
+    state = worst(s for s in states if s.marked)
+    if state == NoteState.FRESH:
         return None
     return {"state": state, "written_for": drift.locked.torch}
 
@@ -95,7 +93,9 @@ def diff_html(diff: str) -> str:
 
 @cache
 def _environment() -> jinja2.Environment:
-    return jinja2.Environment(loader=jinja2.FileSystemLoader(_TEMPLATES), autoescape=True)
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(_TEMPLATES), autoescape=True)
+    env.globals["NoteState"] = NoteState
+    return env
 
 
 def drift_html(view: dict[str, Any] | None, /) -> str:

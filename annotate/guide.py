@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from annotate.attach import AttachedNote, attach_notes
 from annotate.calls import CallGraph, build_call_graph
@@ -14,6 +15,11 @@ from annotate.lock import LOCK_NAME, Lock, read_lock
 from annotate.notes import Note, read_notes
 from annotate.snapshot import Snapshot, take_snapshot
 
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from annotate.states import NoteState
+
 
 @dataclass(frozen=True, kw_only=True)
 class Guide:
@@ -22,11 +28,9 @@ class Guide:
     snapshot: Snapshot
     index: ObjectIndex
     notes: tuple[AttachedNote, ...]
-    states: dict[str, str] = field(default_factory=dict)
-    """Freshness of each note against this torch, by note name: `fresh`, `moved`, `cosmetic`,
-    `changed` or `orphaned`, or `unlocked` when it is not in the lock file yet. A note missing
-    here is fresh."""
-    drift: DriftReport | None = None
+    states: Mapping[str, NoteState] = field(default_factory=dict)
+    """The state of each note against this torch, by note name; a note missing here is fresh."""
+    drift: DriftReport = field(default_factory=lambda: DriftReport(notes=()))
     """The state of every note and line note, with what it was written for."""
     calls: CallGraph = field(default_factory=CallGraph)
     """Names resolved in the source, and who calls whom."""

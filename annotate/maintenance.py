@@ -4,26 +4,19 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from annotate.states import NoteState
+
 if TYPE_CHECKING:
     from annotate.drift import NoteDrift
     from annotate.guide import Guide
     from annotate.index import ObjectIndex
-
-MEANING = {
-    "moved": "the same code at other lines; followed",
-    "cosmetic": "only comments, docstrings or formatting changed; followed, and marked on the note",
-    "unlocked": "not in the lock file yet; `annotate refresh NOTE` records what it was written for",
-    "changed": "the code changed; the note is shown with a banner and the diff",
-    "orphaned": "the target or the quoted line is gone; the note is not shown",
-}
-"""What each state that is not `fresh` means for a reader and a contributor."""
 
 
 def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
-def _state(state: str) -> str:
+def _state(state: NoteState) -> str:
     return f'<span class="an-state" data-an-state="{state}">{state}</span>'
 
 
@@ -48,10 +41,10 @@ def maintenance_page(guide: Guide, /, *, title: str = "Maintenance") -> str:
         "`annotate check` prints the same table.",
         "",
     ]
-    drifts = guide.drift.notes if guide.drift else ()
+    drifts = guide.drift.notes
     rows = []
     for drift in drifts:
-        if drift.target_state != "fresh":
+        if drift.target_state != NoteState.FRESH:
             rows.append(
                 f"| {_link(drift, guide.index)} | `{drift.note.name}` | {_state(drift.target_state)} "
                 f"| {_cell(drift.reason)} |"
@@ -60,8 +53,8 @@ def maintenance_page(guide: Guide, /, *, title: str = "Maintenance") -> str:
             f"| {_link(drift, guide.index)}, line note `{_cell(ln.line_note.anchor)}` | `{drift.note.name}` "
             f"| {_state(ln.state)} | {_cell(ln.reason)} |"
             for ln in drift.line_notes
-            if ln.state != "fresh"
-            and not (ln.state == drift.target_state and ln.state in ("moved", "unlocked"))
+            if ln.state != NoteState.FRESH
+            and not (ln.state == drift.target_state and ln.state.quiet_on_lines)
         )
     if not rows:
         lines += [
@@ -71,7 +64,7 @@ def maintenance_page(guide: Guide, /, *, title: str = "Maintenance") -> str:
             "",
         ]
     else:
-        fresh = sum(1 for d in drifts if d.state == "fresh")
+        fresh = sum(1 for d in drifts if d.state == NoteState.FRESH)
         lines += [
             f"{fresh} of {len(drifts)} notes are fresh. These are not:",
             "",
@@ -81,9 +74,9 @@ def maintenance_page(guide: Guide, /, *, title: str = "Maintenance") -> str:
             "",
         ]
         seen = {d.target_state for d in drifts} | {ln.state for d in drifts for ln in d.line_notes}
-        lines += [f"- {_state(s)}: {MEANING[s]}" for s in MEANING if s in seen]
+        lines += [f"- {_state(s)}: {s.meaning}" for s in NoteState if s in seen - {NoteState.FRESH}]
         lines.append("")
-    stale = guide.drift.stale if guide.drift else ()
+    stale = guide.drift.stale
     if stale:
         lines += [
             "The lock file also records notes that no longer exist: "

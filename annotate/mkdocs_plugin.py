@@ -33,6 +33,7 @@ from annotate.maintenance import maintenance_page
 from annotate.payload import render_payload
 from annotate.render import COMMIT_URL
 from annotate.snapshot import SOURCE_FILES
+from annotate.states import NoteState
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -113,7 +114,7 @@ class AnnotatePlugin(BasePlugin[AnnotateConfig]):
             snapshot.commit[:12] or "commit unknown",
             len(self.guide.notes),
         )
-        drifted = {name: s for name, s in self.guide.states.items() if s != "fresh"}
+        drifted = {name: s for name, s in self.guide.states.items() if s != NoteState.FRESH}
         if drifted:
             log.info(
                 "annotate: %d note(s) not fresh (%s); `annotate check` tells why",
@@ -253,7 +254,9 @@ class AnnotatePlugin(BasePlugin[AnnotateConfig]):
             return
         folder = Path(config.config_file_path).parent / self.config.cache_dir / "templates"
         folder.mkdir(parents=True, exist_ok=True)
-        handlers.get_handler("python").env.bytecode_cache = FileSystemBytecodeCache(str(folder))
+        env = handlers.get_handler("python").env
+        env.bytecode_cache = FileSystemBytecodeCache(str(folder))
+        env.globals["NoteState"] = NoteState
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         if self.guide is None:
