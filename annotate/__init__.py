@@ -1,8 +1,9 @@
 """Annotated nn.Module: notes attached to torch's own `module.py` and `container.py`.
 
 The pipeline runs one way: `take_snapshot` copies the files out of a torch tree,
-`build_index` maps every object to its lines, `read_notes` and `attach_notes` place the notes
-(`decide_drift` first compares each with what `notes.lock.json` says it was written for),
+`build_index` maps every object to its lines, `read_notes` reads the notes, `locate_notes`
+finds each one's target and lines once (and compares them with what `notes.lock.json` says
+it was written for), `attach_notes` keeps those a page shows,
 and the renderers (`object_segments`, `render_file`) turn the result into HTML.
 `ExampleRunner` runs the guide's executed examples in a worker process, with a time limit and
 a disk cache.
@@ -14,12 +15,10 @@ from annotate.attach import AttachedLineNote, AttachedNote, attach_notes
 from annotate.callgraph import Diagram, read_directives, render_svg
 from annotate.calls import CallGraph, Reference, build_call_graph
 from annotate.coverage import CoverageCell, CoverageMap, FileCoverage, coverage_map, render_coverage
-from annotate.drift import DriftReport, LineDrift, NoteDrift, decide_drift
 from annotate.errors import (
     AnnotateError,
     ExampleError,
     NoteError,
-    PageError,
     Problem,
     ScaffoldError,
     SnapshotError,
@@ -29,6 +28,7 @@ from annotate.filepage import render_file
 from annotate.guide import Guide, load_guide
 from annotate.index import ObjectIndex, ObjectInfo, build_index
 from annotate.links import docs_url
+from annotate.locate import LocatedLineNote, LocatedNote, LocatedNotes, locate_notes
 from annotate.lock import Lock, LockedSpan, LockEntry, lock_entry, read_lock, write_lock
 from annotate.maintenance import maintenance_page
 from annotate.notes import LineNote, Note, read_note, read_notes
@@ -44,7 +44,6 @@ __all__ = [
     "CoverageCell",
     "CoverageMap",
     "Diagram",
-    "DriftReport",
     "Example",
     "ExampleError",
     "ExampleResult",
@@ -52,17 +51,17 @@ __all__ = [
     "ExampleStats",
     "FileCoverage",
     "Guide",
-    "LineDrift",
     "LineNote",
+    "LocatedLineNote",
+    "LocatedNote",
+    "LocatedNotes",
     "Lock",
     "LockEntry",
     "LockedSpan",
     "Note",
-    "NoteDrift",
     "NoteError",
     "ObjectIndex",
     "ObjectInfo",
-    "PageError",
     "Problem",
     "Reference",
     "ScaffoldError",
@@ -74,11 +73,11 @@ __all__ = [
     "build_index",
     "coverage_map",
     "cut",
-    "decide_drift",
     "docs_url",
     "find_torch",
     "load_guide",
     "load_snapshot",
+    "locate_notes",
     "lock_entry",
     "maintenance_page",
     "object_segments",

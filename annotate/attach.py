@@ -1,21 +1,18 @@
-"""Attach notes to indexed objects: resolve each target, and each line anchor inside it."""
+"""Attach located notes to their objects: the notes a page shows, and why any cannot be shown."""
 
 from __future__ import annotations
 
-import ast
-import difflib
-import re
 from dataclasses import dataclass
-from functools import cache
 from typing import TYPE_CHECKING
 
-from annotate.errors import NoteError, Problem, did_you_mean
+from annotate.errors import Problem, did_you_mean
 from annotate.references import broken_references
 
 if TYPE_CHECKING:
-    from pathlib import Path
+    from collections.abc import Iterable
 
     from annotate.index import ObjectIndex, ObjectInfo
+    from annotate.locate import LocatedNote
     from annotate.notes import LineNote, Note
 
 
@@ -35,19 +32,25 @@ class AttachedNote:
     note: Note
     obj: ObjectInfo
     line_notes: tuple[AttachedLineNote, ...]
+    located: LocatedNote
+    """The note as located, with its state and what it was written for."""
 
 
-def _squash(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip()
+def attach_notes(
+    located: Iterable[LocatedNote], index: ObjectIndex
+) -> tuple[list[AttachedNote], list[Problem]]:
+    """The followed notes of `located` attached, and a problem for each that cannot be.
 
-
-def attach_notes(notes: list[Note], index: ObjectIndex) -> list[AttachedNote]:
-    """Attach every note, or raise one `NoteError` naming every note that cannot be attached."""
+    Orphaned notes and line notes are left out (they are problems of their own, reported with
+    the states); a note is attached from where it was located, never searched for again.
+    """
     attached: list[AttachedNote] = []
     problems: list[Problem] = []
     seen: dict[tuple[str, str], Note] = {}
-    for note in notes:
-        obj = index.get(note.target)
+    for item in located:
+        if not item.target_state.followed:
+            continue
+        note, obj = item.note, item.obj
         if obj is None:
             fix = did_you_mean(
                 index.candidates(note.target), otherwise="write a path such as `torch.nn.Module.to`"
@@ -85,90 +88,31 @@ def attach_notes(notes: list[Note], index: ObjectIndex) -> list[AttachedNote]:
             continue
         seen[key] = note
         placed: list[AttachedLineNote] = []
-        for line_note in note.line_notes:
-            try:
-                placed.append(place_line_note(line_note, obj, index, file=note.file))
-            except NoteError as error:
-                problems.extend(error.problems)
+        for line in item.line_notes:
+            if not line.state.followed:
+                continue
+            if line.problem is not None or line.start is None or line.end is None:
+                problems.extend([line.problem] if line.problem else [])
+                continue
+            placed.append(AttachedLineNote(note=line.line_note, start=line.start, end=line.end))
         taken: dict[int, LineNote] = {}
-        for item in placed:
-            if item.start in taken:
+        for piece in placed:
+            if piece.start in taken:
                 problems.append(
                     Problem(
                         file=note.file,
-                        line=item.note.line,
-                        message=f"line {item.start} already has the line note on `{taken[item.start].anchor}`",
+                        line=piece.note.line,
+                        message=f"line {piece.start} already has the line note on `{taken[piece.start].anchor}`",
                         fix="merge the two line notes",
                     )
                 )
-            taken[item.start] = item.note
+            taken[piece.start] = piece.note
         attached.append(
             AttachedNote(
-                note=note, obj=obj, line_notes=tuple(sorted(placed, key=lambda p: p.start))
+                note=note,
+                obj=obj,
+                line_notes=tuple(sorted(placed, key=lambda p: p.start)),
+                located=item,
             )
         )
-    if problems:
-        raise NoteError(problems)
-    return attached
-
-
-def place_line_note(
-    line_note: LineNote, obj: ObjectInfo, index: ObjectIndex, *, file: Path
-) -> AttachedLineNote:
-    """Find the one line of `obj` holding the anchor; a note is never searched for elsewhere."""
-    lines = index.lines[obj.file]
-    wanted = _squash(line_note.anchor)
-    span = range(obj.lineno, obj.endlineno + 1)
-    hits = anchor_lines(line_note.anchor, obj, index)
-
-    def problem(message: str, fix: str) -> NoteError:
-        return NoteError([Problem(file=file, line=line_note.line, message=message, fix=fix)])
-
-    if not hits:
-        stripped = {_squash(lines[n - 1]): n for n in span if lines[n - 1].strip()}
-        close = difflib.get_close_matches(wanted, list(stripped), n=2, cutoff=0.5)
-        fix = (
-            "did you mean " + " or ".join(f"`{c}` (line {stripped[c]})" for c in close) + "?"
-            if close
-            else "quote a piece of one line of the code exactly"
-        )
-        raise problem(f"line anchor `{line_note.anchor}` matches no line of `{obj.short}`", fix)
-    if len(hits) > 1:
-        raise problem(
-            f"line anchor `{line_note.anchor}` matches {len(hits)} lines of `{obj.short}` "
-            f"(lines {', '.join(map(str, hits))})",
-            "quote more of the line so that it matches only one",
-        )
-    start = hits[0]
-    return AttachedLineNote(note=line_note, start=start, end=statement_end(index, obj.file, start))
-
-
-def anchor_lines(anchor: str, obj: ObjectInfo, index: ObjectIndex) -> list[int]:
-    """Every line of `obj` (and only of `obj`) that holds `anchor`, whitespace squashed."""
-    lines = index.lines[obj.file]
-    wanted = _squash(anchor)
-    return [n for n in range(obj.lineno, obj.endlineno + 1) if wanted in _squash(lines[n - 1])]
-
-
-def statement_end(index: ObjectIndex, file: str, line: int) -> int:
-    """Last line of the simple statement starting at `line` (the header of a compound one)."""
-    return _statement_ends(index, file).get(line, line)
-
-
-def _statement_ends(index: ObjectIndex, file: str) -> dict[int, int]:
-    return _ends_for("\n".join(index.lines[file]))
-
-
-@cache
-def _ends_for(source: str) -> dict[int, int]:
-    ends: dict[int, int] = {}
-    for node in ast.walk(ast.parse(source)):
-        if not isinstance(node, ast.stmt) or node.lineno in ends:
-            continue
-        body = getattr(node, "body", None)
-        if isinstance(body, list) and body and isinstance(body[0], ast.stmt):
-            end = max(node.lineno, body[0].lineno - 1)
-        else:
-            end = node.end_lineno or node.lineno
-        ends[node.lineno] = end
-    return ends
+    return attached, problems

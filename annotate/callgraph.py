@@ -15,7 +15,7 @@ from html import escape
 from itertools import pairwise
 from typing import TYPE_CHECKING
 
-from annotate.errors import PageError, Problem, did_you_mean
+from annotate.errors import Problem, did_you_mean
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -53,9 +53,9 @@ class Diagram:
 
 
 def read_directives(
-    markdown: str, index: ObjectIndex, calls: CallGraph, *, file: Path | str
-) -> list[Diagram]:
-    """Every callgraph directive of a page; raise `PageError` naming each unknown function."""
+    markdown: str, index: ObjectIndex, calls: CallGraph, *, file: Path
+) -> tuple[list[Diagram], list[Problem]]:
+    """Every callgraph directive of a page, and a problem for each function it cannot draw."""
     diagrams: list[Diagram] = []
     problems: list[Problem] = []
     for match in DIRECTIVE.finditer(markdown):
@@ -65,7 +65,7 @@ def read_directives(
         if not names:
             problems.append(
                 Problem(
-                    file=file,  # type: ignore[arg-type]
+                    file=file,
                     line=line,
                     message="the callgraph directive names no function",
                     fix="list the functions, e.g. `<!-- annotate:callgraph Module.to Module._apply -->`",
@@ -87,12 +87,10 @@ def read_directives(
                 close = [c for c in index.candidates(name) if _is_function(index, c)]
                 message = f"`{name}` in the callgraph directive is not a function of module.py or container.py"
                 fix = did_you_mean(close, otherwise="write a path such as `Module.state_dict`")
-            problems.append(Problem(file=file, line=line, message=message, fix=fix))  # type: ignore[arg-type]
+            problems.append(Problem(file=file, line=line, message=message, fix=fix))
         if paths:
             diagrams.append(_diagram(match.group(0).strip(), paths, calls))
-    if problems:
-        raise PageError(problems)
-    return diagrams
+    return diagrams, problems
 
 
 def _is_function(index: ObjectIndex, path: str) -> bool:

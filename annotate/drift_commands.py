@@ -7,10 +7,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from annotate.attach import attach_notes
-from annotate.drift import DriftReport, decide_drift
-from annotate.errors import AnnotateError, did_you_mean
+from annotate.errors import AnnotateError, NoteError, did_you_mean
 from annotate.guide import check_notes
 from annotate.index import build_index
+from annotate.locate import LocatedNotes, locate_notes
 from annotate.lock import LOCK_NAME, Lock, lock_entry, read_lock, write_lock
 from annotate.notes import read_note, read_notes
 from annotate.snapshot import take_snapshot
@@ -78,7 +78,7 @@ def add_refresh(
     parser.set_defaults(func=cmd_refresh)
 
 
-def _table(report: DriftReport) -> list[str]:
+def _table(report: LocatedNotes) -> list[str]:
     rows: list[tuple[str, str, str, str]] = []
     for drift in report.notes:
         obj = drift.obj
@@ -110,7 +110,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     index = build_index(snapshot)
     notes = read_notes(args.notes) if Path(args.notes).is_dir() else []
     check = check_notes(notes, index, read_lock(_lock_path(args)))
-    report = check.drift
+    report = check.located
     print(
         f"{len(notes)} notes in {args.notes} against torch {snapshot.version} "
         f"({snapshot.commit[:12] or 'commit unknown'}) from {snapshot.source}"
@@ -169,7 +169,7 @@ def cmd_refresh(args: argparse.Namespace) -> int:
         everything = read_notes(notes_dir) if notes_dir.is_dir() else []
         chosen = everything
         if args.new:
-            states = decide_drift(everything, index, lock).states()
+            states = locate_notes(everything, index, lock).states()
             chosen = [note for note in everything if states[note.name] == NoteState.UNLOCKED]
     else:
         chosen = []
@@ -186,7 +186,10 @@ def cmd_refresh(args: argparse.Namespace) -> int:
                     close, otherwise="name it as `annotate check` lists it", joiner=" or "
                 )
                 raise AnnotateError(f"there is no note `{name}` in {notes_dir}; {fix}")
-    attached = attach_notes(chosen, index)  # only notes that attach as they are now can be recorded
+    # Only notes that attach as they read now can be recorded: located as if never locked.
+    attached, problems = attach_notes(locate_notes(chosen, index, Lock()).notes, index)
+    if problems:
+        raise NoteError(problems)
     entries = {a.note.name: lock_entry(a, snapshot=snapshot, index=index) for a in attached}
     write_lock(lock_path, lock.replaced(entries, drop=dropped))
     for a in attached:

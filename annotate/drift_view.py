@@ -30,7 +30,7 @@ _HUNK = re.compile(r"^@@ -(\d+)(,\d+)? \+(\d+)(,\d+)? @@")
 
 def object_drift_view(guide: Guide, name: str, /) -> dict[str, Any] | None:
     """What the templates need to mark the note `name`, or `None` when there is nothing to mark."""
-    drift = guide.drift.of(name)
+    drift = guide.located.of(name)
     if drift is None or not drift.target_state.marked or not drift.locked or not drift.obj:
         return None
     view: dict[str, Any] = {
@@ -51,7 +51,7 @@ def line_drift_view(
     guide: Guide, attached: AttachedNote | None, line_notes: Iterable[AttachedLineNote], /
 ) -> dict[str, Any] | None:
     """The mark for a piece of code carrying `line_notes` of `attached`, or `None`."""
-    drift = guide.drift.of(attached.note.name) if attached else None
+    drift = attached.located if attached else None
     if drift is None or drift.locked is None:
         return None
     anchors = {placed.note.anchor for placed in line_notes}

@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from html import escape
 from typing import TYPE_CHECKING
 
-from annotate.attach import statement_end
 from annotate.drift_view import drift_html, line_drift_html, line_drift_view, object_drift_view
 from annotate.links import anchor_wrap, file_href, file_page_links, release_tag
+from annotate.locate import statement_end
 from annotate.render import Mark, cut, docstring_spans, upstream_url
 
 if TYPE_CHECKING:

@@ -7,9 +7,9 @@ from typing import TYPE_CHECKING
 from annotate.states import NoteState
 
 if TYPE_CHECKING:
-    from annotate.drift import NoteDrift
     from annotate.guide import Guide
     from annotate.index import ObjectIndex
+    from annotate.locate import LocatedNote
 
 
 def _cell(text: str) -> str:
@@ -20,7 +20,7 @@ def _state(state: NoteState) -> str:
     return f'<span class="an-state" data-an-state="{state}">{state}</span>'
 
 
-def _link(drift: NoteDrift, index: ObjectIndex) -> str:
+def _link(drift: LocatedNote, index: ObjectIndex) -> str:
     if drift.obj is None:
         return f"`{drift.note.target}`"
     # The shortest public spelling is the one chapters use, which autorefs makes primary.
@@ -41,7 +41,7 @@ def maintenance_page(guide: Guide, /, *, title: str = "Maintenance") -> str:
         "`annotate check` prints the same table.",
         "",
     ]
-    drifts = guide.drift.notes
+    drifts = guide.located.notes
     rows = []
     for drift in drifts:
         if drift.target_state != NoteState.FRESH:
@@ -76,7 +76,7 @@ def maintenance_page(guide: Guide, /, *, title: str = "Maintenance") -> str:
         seen = {d.target_state for d in drifts} | {ln.state for d in drifts for ln in d.line_notes}
         lines += [f"- {_state(s)}: {s.meaning}" for s in NoteState if s in seen - {NoteState.FRESH}]
         lines.append("")
-    stale = guide.drift.stale
+    stale = guide.located.stale
     if stale:
         lines += [
             "The lock file also records notes that no longer exist: "

@@ -21,11 +21,11 @@ from mkdocs.utils import get_relative_url
 
 from annotate.callgraph import Diagram, read_directives, render_svg, svg_links_as_xlink
 from annotate.coverage import coverage_map, render_coverage
-from annotate.errors import AnnotateError, NoteError, PageError
+from annotate.errors import AnnotateError, Problem
 from annotate.example_fences import EXECUTED_LANGUAGES, ExampleFences, bind_fences
 from annotate.examples import ExampleRunner
 from annotate.filepage import file_anchor_ids, render_file
-from annotate.guide import Guide, load_guide
+from annotate.guide import Guide, read_guide
 from annotate.highlight import preload
 from annotate.links import doc_heading_ids
 from annotate.lock import LOCK_NAME
@@ -55,6 +55,11 @@ _COVERAGE_INTRO = (
     "Every class and function of the source files in file order, coloured by whether it has a "
     "note and whether that note still matches the code. An empty cell has no note yet: follow it to the code, then `annotate new` starts one (see CONTRIBUTING.md).\n\n"
 )
+
+
+def _problems(kind: str, problems: list[Problem]) -> str:
+    lines = "\n".join(f"  {problem}" for problem in problems)
+    return f"annotate: {len(problems)} {kind} problem(s):\n{lines}"
 
 
 class AnnotateConfig(Config):
@@ -94,19 +99,16 @@ class AnnotatePlugin(BasePlugin[AnnotateConfig]):
         cache = base / self.config.cache_dir
         notes_dir = Path(config.docs_dir) / self.config.notes_dir
         try:
-            self.guide = load_guide(
+            self.guide, problems = read_guide(
                 notes_dir,
                 snapshot_dir=cache / "snapshot",
                 torch_root=self.config.torch_root,
                 lock_file=notes_dir / self.config.lock_file,
             )
-        except NoteError as error:
-            lines = "\n".join(f"  {problem}" for problem in error.problems)
-            raise PluginError(
-                f"annotate: {len(error.problems)} note problem(s):\n{lines}"
-            ) from None
         except AnnotateError as error:
             raise PluginError(f"annotate: {error}") from None
+        if problems:
+            raise PluginError(_problems("note", problems))
         snapshot = self.guide.snapshot
         log.info(
             "annotate: torch %s (%s), %d notes",
@@ -231,18 +233,15 @@ class AnnotatePlugin(BasePlugin[AnnotateConfig]):
         if self.guide is None:
             return markdown
         source = page.file.content_string  # with its front matter, so that line numbers match
-        try:
-            self.diagrams[page.file.src_uri] = read_directives(
-                source,
-                self.guide.index,
-                self.guide.calls,
-                file=page.file.abs_src_path or page.file.src_uri,
-            )
-        except PageError as error:
-            lines = "\n".join(f"  {problem}" for problem in error.problems)
-            raise PluginError(
-                f"annotate: {len(error.problems)} page problem(s):\n{lines}"
-            ) from None
+        diagrams, problems = read_directives(
+            source,
+            self.guide.index,
+            self.guide.calls,
+            file=Path(page.file.abs_src_path or page.file.src_uri),
+        )
+        if problems:
+            raise PluginError(_problems("page", problems))
+        self.diagrams[page.file.src_uri] = diagrams
         return markdown
 
     def _cache_templates(self, config: MkDocsConfig) -> None:

@@ -53,6 +53,8 @@ class LineNote:
     """Markdown."""
     line: int
     """Line of the heading in the note file."""
+    body_line: int = 0
+    """Line of the note file where `body` starts."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -75,6 +77,12 @@ class Note:
     """Markdown on the whole target (may be empty when there are line notes)."""
     line_notes: tuple[LineNote, ...]
     """Commentary on single lines, in file order."""
+    body_line: int = 0
+    """Line of `file` where `body` starts, so that a problem in it is told at its line."""
+
+    def texts(self) -> list[tuple[int, str]]:
+        """The body and every line note's body, each with the line of `file` it starts at."""
+        return [(self.body_line, self.body), *((n.body_line, n.body) for n in self.line_notes)]
 
 
 def read_note(file: Path | str, /, *, notes_dir: Path | str | None = None) -> Note:
@@ -155,7 +163,7 @@ def read_note(file: Path | str, /, *, notes_dir: Path | str | None = None) -> No
                 for finding in active
             ]
         )
-    body, line_notes = _split_body(lines, end + 1)
+    body, body_line, line_notes = _split_body(lines, end + 1)
     if not _COMMENT.sub("", body).strip() and not line_notes:
         raise fail(end + 2, "the note is empty", "write the commentary below the front matter")
     for line_note in line_notes:
@@ -172,12 +180,20 @@ def read_note(file: Path | str, /, *, notes_dir: Path | str | None = None) -> No
         target_line=field_line("target"),
         lang=lang,
         title=title,
-        body=body.strip("\n"),
+        body=body,
+        body_line=body_line,
         line_notes=tuple(line_notes),
     )
 
 
-def _split_body(lines: list[str], start: int) -> tuple[str, list[LineNote]]:
+def _trimmed(lines: list[str], first: int) -> tuple[str, int]:
+    """`lines` (the first at line `first`) joined, blank lines around them taken off."""
+    text = "\n".join(lines)
+    kept = text.strip("\n")
+    return kept, first + (len(text) - len(text.lstrip("\n")) if kept else 0)
+
+
+def _split_body(lines: list[str], start: int) -> tuple[str, int, list[LineNote]]:
     body: list[str] = []
     notes: list[tuple[str, int, list[str]]] = []
     fence: str | None = None
@@ -194,14 +210,15 @@ def _split_body(lines: list[str], start: int) -> tuple[str, list[LineNote]]:
             notes[-1][2].append(line)
         else:
             body.append(line)
-    return "\n".join(body), [
-        LineNote(anchor=code, body="\n".join(text).strip("\n"), line=number)
-        for code, number, text in notes
-    ]
+    found = []
+    for code, number, text in notes:
+        line_body, body_line = _trimmed(text, number + 1)
+        found.append(LineNote(anchor=code, body=line_body, line=number, body_line=body_line))
+    return (*_trimmed(body, start + 1), found)
 
 
-def read_notes(notes_dir: Path | str, /) -> list[Note]:
-    """Read every `*.md` under `notes_dir`; raise one `NoteError` listing every bad file."""
+def collect_notes(notes_dir: Path | str, /) -> tuple[list[Note], list[Problem]]:
+    """Every `*.md` under `notes_dir` that reads as a note, and the problems of those that do not."""
     notes_dir = Path(notes_dir)
     notes: list[Note] = []
     problems: list[Problem] = []
@@ -210,6 +227,12 @@ def read_notes(notes_dir: Path | str, /) -> list[Note]:
             notes.append(read_note(file, notes_dir=notes_dir))
         except NoteError as error:
             problems.extend(error.problems)
+    return notes, problems
+
+
+def read_notes(notes_dir: Path | str, /) -> list[Note]:
+    """`collect_notes`, raising one `NoteError` listing every bad file."""
+    notes, problems = collect_notes(notes_dir)
     if problems:
         raise NoteError(problems)
     return notes

@@ -17,12 +17,13 @@ _REFERENCE = re.compile(r"\]\[`?(torch(?:\.[A-Za-z_][A-Za-z0-9_]*)+)`?\]")
 
 def broken_references(note: Note, index: ObjectIndex) -> list[Problem]:
     """A problem for each reference to an object that is not in `index`, at its line."""
-    try:
-        lines = note.file.read_text(encoding="utf-8-sig").splitlines()
-    except (OSError, UnicodeDecodeError):
-        return []
+    lines = [
+        (first + offset, line)
+        for first, text in note.texts()
+        for offset, line in enumerate(text.split("\n"))
+    ]
     problems = []
-    for number, line in enumerate(lines, start=1):
+    for number, line in lines:
         for match in _REFERENCE.finditer(line):
             identifier = match[1]
             if index.canonical(identifier) is not None:

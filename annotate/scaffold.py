@@ -6,8 +6,8 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from annotate.attach import statement_end
 from annotate.errors import NoteError, ScaffoldError, did_you_mean
+from annotate.locate import statement_end
 from annotate.lock import LOCK_NAME, object_entry, read_lock, write_lock
 from annotate.notes import read_note
 

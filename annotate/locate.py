@@ -1,18 +1,23 @@
-"""How each note stands against the torch being read, compared with what it was written for.
+"""Locate every note once: its target, each line note's statement, and how it stands to its lock.
 
-Every note and line note gets one `NoteState` (`annotate.states` says what each implies).
+This is the one place a note's target is resolved and its line anchors searched; attaching,
+the views, `annotate check`, the coverage map and the maintenance page all read the result.
 
+Each note and line note gets one `NoteState` (`annotate.states` says what each implies).
 The target is found by its path only, and a line note only inside its own target's span:
 nothing is ever re-attached by similarity, so a note is never shown beside the wrong code.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+import ast
+import difflib
+import re
+from dataclasses import dataclass
+from functools import cache
 from typing import TYPE_CHECKING
 
-from annotate.attach import anchor_lines, place_line_note, statement_end
-from annotate.errors import NoteError, Problem, did_you_mean
+from annotate.errors import Problem, did_you_mean
 from annotate.fingerprint import code_fingerprint, exact_fingerprint, line_fingerprint
 from annotate.lock import target_text
 from annotate.states import NoteState, worst
@@ -29,8 +34,8 @@ CHECK_HINT = "`annotate check` lists every note's state"
 
 
 @dataclass(frozen=True, kw_only=True)
-class LineDrift:
-    """The state of one line note."""
+class LocatedLineNote:
+    """One line note: where its anchor is now, and its state."""
 
     line_note: LineNote
     state: NoteState
@@ -44,11 +49,13 @@ class LineDrift:
     """The last line of its statement now."""
     locked: LockedSpan | None = None
     """The lines as they were written for."""
+    problem: Problem | None = None
+    """Why the anchor cannot be placed as written (no line of the target, or several)."""
 
 
 @dataclass(frozen=True, kw_only=True)
-class NoteDrift:
-    """The state of one note: its target's, and each of its line notes'."""
+class LocatedNote:
+    """One note: its target found now (if any), its state, and each of its line notes'."""
 
     note: Note
     target_state: NoteState
@@ -59,7 +66,7 @@ class NoteDrift:
     """The target found now, if any."""
     locked: LockEntry | None = None
     """What the note was written for, if it was ever locked."""
-    line_notes: tuple[LineDrift, ...] = ()
+    line_notes: tuple[LocatedLineNote, ...] = ()
 
     @property
     def state(self) -> NoteState:
@@ -94,15 +101,15 @@ class NoteDrift:
 
 
 @dataclass(frozen=True, kw_only=True)
-class DriftReport:
-    """The state of every note, and lock entries left without a note."""
+class LocatedNotes:
+    """Every note located, and lock entries left without a note."""
 
-    notes: tuple[NoteDrift, ...]
+    notes: tuple[LocatedNote, ...]
     stale: tuple[str, ...] = ()
     """Names in the lock file with no note file any more."""
 
-    def of(self, name: str) -> NoteDrift | None:
-        """The drift of the note called `name`."""
+    def of(self, name: str) -> LocatedNote | None:
+        """The note called `name`."""
         return next((d for d in self.notes if d.note.name == name), None)
 
     def states(self) -> dict[str, NoteState]:
@@ -113,26 +120,73 @@ class DriftReport:
         """Every orphaned note and line note, located in its note file."""
         return [problem for d in self.notes for problem in d.problems()]
 
-    def followed(self) -> list[Note]:
-        """The notes to attach: orphaned notes left out, and orphaned line notes taken out of theirs."""
-        notes = []
-        for d in self.notes:
-            if not d.target_state.followed:
-                continue
-            keep = tuple(ln.line_note for ln in d.line_notes if ln.state.followed)
-            notes.append(
-                d.note if len(keep) == len(d.note.line_notes) else replace(d.note, line_notes=keep)
-            )
-        return notes
 
-
-def decide_drift(notes: Sequence[Note], index: ObjectIndex, lock: Lock) -> DriftReport:
-    """The state of every note in `notes` against `index`, given what `lock` says they were written for."""
+def locate_notes(notes: Sequence[Note], index: ObjectIndex, lock: Lock) -> LocatedNotes:
+    """Every note of `notes` located in `index`, with its state given what `lock` recorded."""
     names = {note.name for note in notes}
-    return DriftReport(
-        notes=tuple(_note_drift(note, index, lock.get(note.name)) for note in notes),
+    return LocatedNotes(
+        notes=tuple(_locate(note, index, lock.get(note.name)) for note in notes),
         stale=tuple(sorted(name for name in lock.entries if name not in names)),
     )
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def anchor_lines(anchor: str, obj: ObjectInfo, index: ObjectIndex) -> list[int]:
+    """Every line of `obj` (and only of `obj`) that holds `anchor`, whitespace squashed."""
+    lines = index.lines[obj.file]
+    wanted = _squash(anchor)
+    return [n for n in range(obj.lineno, obj.endlineno + 1) if wanted in _squash(lines[n - 1])]
+
+
+def _anchor_problem(
+    line_note: LineNote, obj: ObjectInfo, index: ObjectIndex, hits: list[int], *, file: Path
+) -> Problem | None:
+    """Why `line_note` cannot be placed in `obj` given the lines `hits` holding its anchor."""
+    if len(hits) == 1:
+        return None
+    if hits:
+        message = (
+            f"line anchor `{line_note.anchor}` matches {len(hits)} lines of `{obj.short}` "
+            f"(lines {', '.join(map(str, hits))})"
+        )
+        fix = "quote more of the line so that it matches only one"
+    else:
+        lines = index.lines[obj.file]
+        span = range(obj.lineno, obj.endlineno + 1)
+        stripped = {_squash(lines[n - 1]): n for n in span if lines[n - 1].strip()}
+        close = difflib.get_close_matches(
+            _squash(line_note.anchor), list(stripped), n=2, cutoff=0.5
+        )
+        fix = (
+            "did you mean " + " or ".join(f"`{c}` (line {stripped[c]})" for c in close) + "?"
+            if close
+            else "quote a piece of one line of the code exactly"
+        )
+        message = f"line anchor `{line_note.anchor}` matches no line of `{obj.short}`"
+    return Problem(file=file, line=line_note.line, message=message, fix=fix)
+
+
+def statement_end(index: ObjectIndex, file: str, line: int) -> int:
+    """Last line of the simple statement starting at `line` (the header of a compound one)."""
+    return _ends_for("\n".join(index.lines[file])).get(line, line)
+
+
+@cache
+def _ends_for(source: str) -> dict[int, int]:
+    ends: dict[int, int] = {}
+    for node in ast.walk(ast.parse(source)):
+        if not isinstance(node, ast.stmt) or node.lineno in ends:
+            continue
+        body = getattr(node, "body", None)
+        if isinstance(body, list) and body and isinstance(body[0], ast.stmt):
+            end = max(node.lineno, body[0].lineno - 1)
+        else:
+            end = node.end_lineno or node.lineno
+        ends[node.lineno] = end
+    return ends
 
 
 def _lines(start: int, end: int) -> str:
@@ -165,22 +219,22 @@ def _compare(
     return NoteState.CHANGED, f"the code changed since torch {torch}"
 
 
-def _note_drift(note: Note, index: ObjectIndex, locked: LockEntry | None) -> NoteDrift:
+def _locate(note: Note, index: ObjectIndex, locked: LockEntry | None) -> LocatedNote:
     refresh = f"re-read the note, then run `annotate refresh {note.name}`"
     obj = index.get(note.target)
     if locked is None:
-        return NoteDrift(
+        return LocatedNote(
             note=note,
             target_state=NoteState.UNLOCKED,
             reason="not in the lock file yet",
             fix=f"run `annotate refresh {note.name}`",
             obj=obj,
-            line_notes=tuple(_unlocked_line(ln, obj, index, note.name) for ln in note.line_notes),
+            line_notes=tuple(_unlocked_line(ln, obj, index, note) for ln in note.line_notes),
         )
     if obj is None:
         close = index.candidates(note.target)
         hint = f" ({did_you_mean(close)})" if close else ""
-        return NoteDrift(
+        return LocatedNote(
             note=note,
             target_state=NoteState.ORPHANED,
             reason=f"its target `{note.target}` is no longer in {locked.file.rsplit('/', 1)[-1]} "
@@ -189,7 +243,7 @@ def _note_drift(note: Note, index: ObjectIndex, locked: LockEntry | None) -> Not
             "if it was removed, remove or retarget the note",
             locked=locked,
             line_notes=tuple(
-                LineDrift(
+                LocatedLineNote(
                     line_note=ln,
                     state=NoteState.ORPHANED,
                     reason="its target is gone",
@@ -212,48 +266,50 @@ def _note_drift(note: Note, index: ObjectIndex, locked: LockEntry | None) -> Not
         reason = (
             f"the target is now `{obj.path}`, locked as `{locked.target}`; {reason or 'same code'}"
         )
-    return NoteDrift(
+    return LocatedNote(
         note=note,
         target_state=state,
         reason=reason,
         fix=refresh if state.marked else "",
         obj=obj,
         locked=locked,
-        line_notes=tuple(_line_drift(ln, obj, index, locked, note) for ln in note.line_notes),
+        line_notes=tuple(_locked_line(ln, obj, index, locked, note) for ln in note.line_notes),
     )
 
 
 def _unlocked_line(
-    line_note: LineNote, obj: ObjectInfo | None, index: ObjectIndex, name: str
-) -> LineDrift:
+    line_note: LineNote, obj: ObjectInfo | None, index: ObjectIndex, note: Note
+) -> LocatedLineNote:
     hits = anchor_lines(line_note.anchor, obj, index) if obj else []
     start = hits[0] if len(hits) == 1 else None
-    return LineDrift(
+    return LocatedLineNote(
         line_note=line_note,
         state=NoteState.UNLOCKED,
         reason="not in the lock file yet",
-        fix=f"run `annotate refresh {name}`",
+        fix=f"run `annotate refresh {note.name}`",
         start=start,
         end=statement_end(index, obj.file, start) if obj and start else None,
+        problem=_anchor_problem(line_note, obj, index, hits, file=note.file) if obj else None,
     )
 
 
-def _line_drift(
+def _locked_line(
     line_note: LineNote, obj: ObjectInfo, index: ObjectIndex, locked: LockEntry, note: Note
-) -> LineDrift:
+) -> LocatedLineNote:
     span = locked.line_notes.get(line_note.anchor)
     if span is None:
-        return _unlocked_line(line_note, obj, index, note.name)
+        return _unlocked_line(line_note, obj, index, note)
     hits = anchor_lines(line_note.anchor, obj, index)
-    if len(hits) != 1:
-        why = _anchor_problem(line_note, obj, index, note.file)
+    why = _anchor_problem(line_note, obj, index, hits, file=note.file)
+    if why is not None:
         unique = ": no longer unique" if hits else ""
-        return LineDrift(
+        return LocatedLineNote(
             line_note=line_note,
             state=NoteState.ORPHANED,
             reason=f"{why.message}{unique} (written for line {span.start}, torch {locked.torch})",
             fix=f"{why.fix}; then re-read the note and run `annotate refresh {note.name}`",
             locked=span,
+            problem=why,
         )
     start = hits[0]
     end = statement_end(index, obj.file, start)
@@ -266,22 +322,6 @@ def _line_drift(
         fingerprint=line_fingerprint,
         torch=locked.torch,
     )
-    return LineDrift(
-        line_note=line_note,
-        state=state,
-        reason=reason,
-        start=start,
-        end=end,
-        locked=span,
+    return LocatedLineNote(
+        line_note=line_note, state=state, reason=reason, start=start, end=end, locked=span
     )
-
-
-def _anchor_problem(
-    line_note: LineNote, obj: ObjectInfo, index: ObjectIndex, file: Path
-) -> Problem:
-    """Why `line_note` cannot be placed in `obj`, in the words attaching it would use."""
-    try:
-        place_line_note(line_note, obj, index, file=file)
-    except NoteError as error:
-        return error.problems[0]
-    raise AssertionError(f"`{line_note.anchor}` is placed in `{obj.short}`")
