@@ -62,11 +62,3 @@ class ExampleError(AnnotateError):
         if details.strip():
             text += "\n" + "\n".join(f"    {line}" for line in details.rstrip().splitlines())
         super().__init__(text)
-
-
-class PageError(AnnotateError):
-    """A page of the guide asks for something that does not exist; `problems` says where."""
-
-    def __init__(self, problems: list[Problem]) -> None:
-        self.problems = problems
-        super().__init__("\n".join(str(problem) for problem in problems))

@@ -1,18 +1,24 @@
-"""The pipeline in one place: snapshot, then index, then notes attached; and what rendering needs."""
+"""The pipeline in one place: snapshot, index, notes located and attached; and what rendering needs."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from annotate.attach import AttachedNote, attach_notes
-from annotate.calls import CallGraph, build_call_graph
-from annotate.drift import DriftReport, decide_drift
+from annotate.drift.lock import LOCK_NAME, Lock, read_lock
 from annotate.errors import NoteError, Problem
-from annotate.index import ObjectIndex, build_index
-from annotate.lock import LOCK_NAME, Lock, read_lock
-from annotate.notes import Note, read_notes
-from annotate.snapshot import Snapshot, take_snapshot
+from annotate.notes.attach import AttachedNote, attach_notes
+from annotate.notes.locate import LocatedNotes, locate_notes
+from annotate.notes.read import Note, collect_notes
+from annotate.source.index import ObjectIndex, build_index
+from annotate.source.resolve import CallGraph, build_call_graph
+from annotate.source.snapshot import Snapshot, take_snapshot
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from annotate.drift.states import NoteState
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -22,18 +28,47 @@ class Guide:
     snapshot: Snapshot
     index: ObjectIndex
     notes: tuple[AttachedNote, ...]
-    states: dict[str, str] = field(default_factory=dict)
-    """Freshness of each note against this torch, by note name: `fresh`, `moved`, `cosmetic`,
-    `changed` or `orphaned`, or `unlocked` when it is not in the lock file yet. A note missing
-    here is fresh."""
-    drift: DriftReport | None = None
-    """The state of every note and line note, with what it was written for."""
+    """The notes shown, each with where it was located."""
+    located: LocatedNotes = field(default_factory=lambda: LocatedNotes(notes=()))
+    """Every note and line note located, with its state and what it was written for."""
+    states: Mapping[str, NoteState] = field(default_factory=dict)
+    """The state of each note against this torch, by note name; a note missing here is fresh."""
     calls: CallGraph = field(default_factory=CallGraph)
     """Names resolved in the source, and who calls whom."""
 
     def note_for(self, path: str, lang: str = "en") -> AttachedNote | None:
         """The note on the object at canonical `path`, if any."""
         return next((n for n in self.notes if n.obj.path == path and n.note.lang == lang), None)
+
+
+def read_guide(
+    notes_dir: Path | str,
+    /,
+    *,
+    snapshot_dir: Path | str,
+    torch_root: Path | str | None = None,
+    lock_file: Path | str | None = None,
+    allow_orphaned: bool = False,
+) -> tuple[Guide, list[Problem]]:
+    """Snapshot the torch sources, index them and attach every note; and every note problem.
+
+    `lock_file` (default: `notes.lock.json` in `notes_dir`) says what each note was written
+    for; an orphaned note is a problem too, unless `allow_orphaned`, which leaves it out.
+    """
+    snapshot = take_snapshot(snapshot_dir, torch_root=torch_root)
+    index = build_index(snapshot)
+    notes, unread = collect_notes(notes_dir) if Path(notes_dir).is_dir() else ([], [])
+    check = check_notes(notes, index, read_lock(lock_file or Path(notes_dir) / LOCK_NAME))
+    problems = [*unread, *(() if allow_orphaned else check.orphaned), *check.invalid]
+    guide = Guide(
+        snapshot=snapshot,
+        index=index,
+        notes=check.attached,
+        located=check.located,
+        states=check.located.states(),
+        calls=build_call_graph(index),
+    )
+    return guide, problems
 
 
 def load_guide(
@@ -45,34 +80,25 @@ def load_guide(
     lock_file: Path | str | None = None,
     allow_orphaned: bool = False,
 ) -> Guide:
-    """Snapshot the torch sources, index them and attach every note; raise on any bad note.
-
-    `lock_file` (default: `notes.lock.json` in `notes_dir`) says what each note was written
-    for; an orphaned note raises too, unless `allow_orphaned`, which leaves it out.
-    """
-    snapshot = take_snapshot(snapshot_dir, torch_root=torch_root)
-    index = build_index(snapshot)
-    notes = read_notes(notes_dir) if Path(notes_dir).is_dir() else []
-    check = check_notes(notes, index, read_lock(lock_file or Path(notes_dir) / LOCK_NAME))
-    problems = [*(() if allow_orphaned else check.orphaned), *check.invalid]
+    """`read_guide`, raising one `NoteError` with every problem instead of returning them."""
+    guide, problems = read_guide(
+        notes_dir,
+        snapshot_dir=snapshot_dir,
+        torch_root=torch_root,
+        lock_file=lock_file,
+        allow_orphaned=allow_orphaned,
+    )
     if problems:
         raise NoteError(problems)
-    return Guide(
-        snapshot=snapshot,
-        index=index,
-        notes=check.attached,
-        states=dict(check.drift.states()),
-        drift=check.drift,
-        calls=build_call_graph(index),
-    )
+    return guide
 
 
 @dataclass(frozen=True, kw_only=True)
 class NoteCheck:
     """Every note judged against the torch read now: what attaches, and what does not."""
 
-    drift: DriftReport
-    """The state of every note and line note."""
+    located: LocatedNotes
+    """Every note and line note located, with its state."""
     attached: tuple[AttachedNote, ...]
     """The notes shown (all of them, or none when any is invalid)."""
     orphaned: tuple[Problem, ...]
@@ -82,12 +108,12 @@ class NoteCheck:
 
 
 def check_notes(notes: list[Note], index: ObjectIndex, lock: Lock) -> NoteCheck:
-    """Decide each note's state against `index` and attach the ones that follow their code."""
-    drift = decide_drift(notes, index, lock)
-    try:
-        attached, invalid = tuple(attach_notes(drift.followed(), index)), ()
-    except NoteError as error:
-        attached, invalid = (), tuple(error.problems)
+    """Locate each note in `index`, decide its state, and attach the ones that follow their code."""
+    located = locate_notes(notes, index, lock)
+    attached, invalid = attach_notes(located.notes, index)
     return NoteCheck(
-        drift=drift, attached=attached, orphaned=tuple(drift.orphaned()), invalid=invalid
+        located=located,
+        attached=() if invalid else tuple(attached),
+        orphaned=tuple(located.orphaned()),
+        invalid=tuple(invalid),
     )

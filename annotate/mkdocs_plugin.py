@@ -19,21 +19,22 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File
 from mkdocs.utils import get_relative_url
 
-from annotate.callgraph import Diagram, read_directives, render_svg, svg_links_as_xlink
-from annotate.coverage import coverage_map, render_coverage
-from annotate.errors import AnnotateError, NoteError, PageError
-from annotate.example_fences import EXECUTED_LANGUAGES, ExampleFences, bind_fences
-from annotate.example_limits import Limits
-from annotate.examples import ExampleRunner
-from annotate.filepage import file_anchor_ids, render_file
-from annotate.guide import Guide, load_guide
-from annotate.highlight import preload
-from annotate.links import doc_heading_ids
-from annotate.lock import LOCK_NAME
-from annotate.maintenance import maintenance_page
-from annotate.payload import render_payload
-from annotate.render import COMMIT_URL
-from annotate.snapshot import SOURCE_FILES
+from annotate.drift.lock import LOCK_NAME
+from annotate.drift.states import NoteState
+from annotate.errors import AnnotateError, Problem
+from annotate.examples.fences import EXECUTED_LANGUAGES, ExampleFences, bind_fences
+from annotate.examples.limits import Limits
+from annotate.examples.runner import ExampleRunner
+from annotate.guide import Guide, read_guide
+from annotate.site.coverage import coverage_map, render_coverage
+from annotate.site.diagrams import Diagram, read_directives, render_svg, svg_links_as_xlink
+from annotate.site.file_page import file_anchor_ids, render_file
+from annotate.site.highlight import preload
+from annotate.site.links import doc_heading_ids
+from annotate.site.maintenance import maintenance_page
+from annotate.site.segments import COMMIT_URL
+from annotate.site.views import render_payload
+from annotate.source.snapshot import SOURCE_FILES
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -42,8 +43,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("mkdocs.plugins.annotate")
 
-_PACKAGE = Path(__file__).parent
-_ASSETS = _PACKAGE / "assets"
+_SITE = Path(__file__).parent / "site"
+_ASSETS = _SITE / "assets"
 _SHOWN = re.compile(r'data-an-note="([^"]+)"')
 FILE_PAGES = {f"files/{Path(rel).stem}.md": rel for rel in SOURCE_FILES}
 """Generated whole-file pages, by their place in the site."""
@@ -55,6 +56,11 @@ _COVERAGE_INTRO = (
     "Every class and function of the source files in file order, coloured by whether it has a "
     "note and whether that note still matches the code. An empty cell has no note yet: follow it to the code, then `annotate new` starts one (see CONTRIBUTING.md).\n\n"
 )
+
+
+def _problems(kind: str, problems: list[Problem]) -> str:
+    lines = "\n".join(f"  {problem}" for problem in problems)
+    return f"annotate: {len(problems)} {kind} problem(s):\n{lines}"
 
 
 class AnnotateConfig(Config):
@@ -101,19 +107,16 @@ class AnnotatePlugin(BasePlugin[AnnotateConfig]):
         cache = base / self.config.cache_dir
         notes_dir = Path(config.docs_dir) / self.config.notes_dir
         try:
-            self.guide = load_guide(
+            self.guide, problems = read_guide(
                 notes_dir,
                 snapshot_dir=cache / "snapshot",
                 torch_root=self.config.torch_root,
                 lock_file=notes_dir / self.config.lock_file,
             )
-        except NoteError as error:
-            lines = "\n".join(f"  {problem}" for problem in error.problems)
-            raise PluginError(
-                f"annotate: {len(error.problems)} note problem(s):\n{lines}"
-            ) from None
         except AnnotateError as error:
             raise PluginError(f"annotate: {error}") from None
+        if problems:
+            raise PluginError(_problems("note", problems))
         snapshot = self.guide.snapshot
         log.info(
             "annotate: torch %s (%s), %d notes",
@@ -121,7 +124,7 @@ class AnnotatePlugin(BasePlugin[AnnotateConfig]):
             snapshot.commit[:12] or "commit unknown",
             len(self.guide.notes),
         )
-        drifted = {name: s for name, s in self.guide.states.items() if s != "fresh"}
+        drifted = {name: s for name, s in self.guide.states.items() if s != NoteState.FRESH}
         if drifted:
             log.info(
                 "annotate: %d note(s) not fresh (%s); `annotate check` tells why",
@@ -152,7 +155,7 @@ class AnnotatePlugin(BasePlugin[AnnotateConfig]):
             "files": [Path(rel).name for rel in SOURCE_FILES],
         }
         # In front of the theme's own templates, behind a project's `custom_dir`.
-        config.theme.dirs.insert(1 if config.theme.custom_dir else 0, str(_PACKAGE / "theme"))
+        config.theme.dirs.insert(1 if config.theme.custom_dir else 0, str(_SITE / "theme"))
         self.shown = set()
         self.diagrams = {}
         self.primary = set()
@@ -167,16 +170,18 @@ class AnnotatePlugin(BasePlugin[AnnotateConfig]):
                 "annotate: add the `mkdocstrings` plugin after `annotate` in mkdocs.yml"
             )
         if plugin.config.custom_templates is None:
-            plugin.config.custom_templates = str(_PACKAGE / "templates")
+            plugin.config.custom_templates = str(_SITE / "templates")
         python: dict[str, Any] = plugin.config.handlers.setdefault("python", {})
         python["paths"] = [str(snapshot_root)]
         options: dict[str, Any] = python.setdefault("options", {})
         extensions = [
             ext
             for ext in options.get("extensions", [])
-            if "annotate.griffe_extension" not in str(ext)
+            if "annotate.site.griffe_extension" not in str(ext)
         ]
-        extensions.append({"annotate.griffe_extension:NotesExtension": {"payload": str(payload)}})
+        extensions.append(
+            {"annotate.site.griffe_extension:NotesExtension": {"payload": str(payload)}}
+        )
         options["extensions"] = extensions
 
     def _configure_examples(self, config: MkDocsConfig, *, cache: Path) -> None:
@@ -244,18 +249,15 @@ class AnnotatePlugin(BasePlugin[AnnotateConfig]):
         if self.guide is None:
             return markdown
         source = page.file.content_string  # with its front matter, so that line numbers match
-        try:
-            self.diagrams[page.file.src_uri] = read_directives(
-                source,
-                self.guide.index,
-                self.guide.calls,
-                file=page.file.abs_src_path or page.file.src_uri,
-            )
-        except PageError as error:
-            lines = "\n".join(f"  {problem}" for problem in error.problems)
-            raise PluginError(
-                f"annotate: {len(error.problems)} page problem(s):\n{lines}"
-            ) from None
+        diagrams, problems = read_directives(
+            source,
+            self.guide.index,
+            self.guide.calls,
+            file=Path(page.file.abs_src_path or page.file.src_uri),
+        )
+        if problems:
+            raise PluginError(_problems("page", problems))
+        self.diagrams[page.file.src_uri] = diagrams
         return markdown
 
     def _cache_templates(self, config: MkDocsConfig) -> None:
@@ -267,7 +269,9 @@ class AnnotatePlugin(BasePlugin[AnnotateConfig]):
             return
         folder = Path(config.config_file_path).parent / self.config.cache_dir / "templates"
         folder.mkdir(parents=True, exist_ok=True)
-        handlers.get_handler("python").env.bytecode_cache = FileSystemBytecodeCache(str(folder))
+        env = handlers.get_handler("python").env
+        env.bytecode_cache = FileSystemBytecodeCache(str(folder))
+        env.globals["NoteState"] = NoteState
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         if self.guide is None:
@@ -283,7 +287,7 @@ class AnnotatePlugin(BasePlugin[AnnotateConfig]):
                 canonical = self.guide.index.canonical(heading)
                 if canonical and canonical != heading and canonical not in self.primary:
                     self.primary.add(canonical)
-                    autorefs.register_anchor(page, canonical, heading, primary=True)  # type: ignore[attr-defined]
+                    autorefs.register_anchor(page, canonical, heading, primary=True)
         if page.file.src_uri == COVERAGE_PAGE:
             # Autorefs resolves each cell to the chapter showing the object, else its whole-file line.
             cells = render_coverage(
@@ -311,7 +315,7 @@ class AnnotatePlugin(BasePlugin[AnnotateConfig]):
         if autorefs is not None:
             # Secondary: a chapter that renders the object with mkdocstrings stays the main target.
             for identifier, anchor in file_anchor_ids(self.guide, relpath).items():
-                autorefs.register_anchor(page, identifier, anchor, primary=False)  # type: ignore[attr-defined]
+                autorefs.register_anchor(page, identifier, anchor, primary=False)
         return html.replace(_FILE_MARKER.format(relpath), listing)
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:

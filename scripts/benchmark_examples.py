@@ -25,9 +25,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from annotate.example_fences import collect_examples  # noqa: E402
-from annotate.examples import Example, ExampleRunner  # noqa: E402
-from annotate.snapshot import SOURCE_FILES, find_torch  # noqa: E402
+from annotate.examples.fences import collect_examples  # noqa: E402
+from annotate.examples.runner import Example, ExampleRunner  # noqa: E402
+from annotate.source.snapshot import SOURCE_FILES, find_torch  # noqa: E402
 
 FENCE = '```python exec="on" source="above" result="text" session="{session}"'
 BODIES = [

@@ -7,8 +7,8 @@ import shutil
 
 import pytest
 
-from annotate.examples import Example, ExampleRunner
-from annotate.snapshot import SOURCE_FILES, take_snapshot
+from annotate.examples.runner import Example, ExampleRunner
+from annotate.source.snapshot import SOURCE_FILES, take_snapshot
 from tests.conftest import make_torch_tree
 
 

@@ -8,7 +8,7 @@ from html import escape
 
 import pytest
 
-from annotate.coverage import STATES, coverage_map, render_coverage
+from annotate.site.coverage import LEGEND, coverage_map, render_coverage
 
 
 def test_every_class_and_function_is_a_cell_in_file_order(guide):
@@ -69,6 +69,6 @@ def test_html_has_one_linked_cell_per_object_a_legend_and_the_figure(guide):
     paths = re.findall(r'<a href="#([^"]+)"><span class="an-cov-cell[^"]*" data-an-path="\1"', html)
     assert paths == [cell.path for f in cmap.files for cell in f.cells]
     assert f"<strong>{cmap.annotated} / {cmap.total}</strong>" in html
-    for label in STATES.values():
+    for label in LEGEND.values():
         assert escape(label) in html
     assert html.count('class="an-cov-group"') >= 10

@@ -6,13 +6,13 @@ import re
 
 import pytest
 
-from annotate.drift import decide_drift
-from annotate.drift_view import object_drift_view
+from annotate.drift.fingerprint import normalised_tokens
+from annotate.drift.lock import read_lock
 from annotate.errors import NoteError
-from annotate.fingerprint import normalised_tokens
 from annotate.guide import Guide, load_guide
-from annotate.lock import read_lock
-from annotate.notes import read_notes
+from annotate.notes.locate import locate_notes
+from annotate.notes.read import read_notes
+from annotate.site.drift_views import object_drift_view
 from tests import drift_cases as cases
 from tests.conftest import make_torch_tree, write_note
 
@@ -56,12 +56,12 @@ def assert_never_misplaced(guide: Guide, notes_dir) -> None:
 
 
 def states_of(guide: Guide) -> dict[str, str]:
-    assert guide.drift is not None
-    return {d.note.name: d.target_state for d in guide.drift.notes}
+    assert guide.located is not None
+    return {d.note.name: d.target_state for d in guide.located.notes}
 
 
 def line_states_of(guide: Guide, name: str) -> dict[str, tuple[str, int | None]]:
-    drift = guide.drift.of(name)
+    drift = guide.located.of(name)
     return {ln.line_note.anchor: (ln.state, ln.start) for ln in drift.line_notes}
 
 
@@ -71,7 +71,7 @@ def test_against_the_torch_they_were_locked_for_every_note_is_fresh(
     guide = read_against(tmp_path, installed_torch, locked, None)
     assert set(guide.states.values()) == {"fresh"}
     assert len(guide.states) == len(cases.NOTES)
-    assert all(ln.state == "fresh" for d in guide.drift.notes for ln in d.line_notes)
+    assert all(ln.state == "fresh" for d in guide.located.notes for ln in d.line_notes)
     assert_never_misplaced(guide, locked)
 
 
@@ -120,7 +120,7 @@ def test_a_comment_and_a_docstring_edited_are_cosmetic(tmp_path, installed_torch
     assert line_states_of(guide, "module/Module.to.md")["return self._apply(convert)"][0] == (
         "cosmetic"
     )
-    (ln,) = guide.drift.of("module/Module._save_to_state_dict.md").line_notes
+    (ln,) = guide.located.of("module/Module._save_to_state_dict.md").line_notes
     assert ln.state == "moved" and ln.start == ln.locked.start + 1
     assert "changed" not in guide.states.values()
     assert_never_misplaced(guide, locked)
@@ -133,7 +133,7 @@ def test_one_statement_changed_is_changed_with_the_old_and_new_code(
     states = states_of(guide)
     assert states["module/Module.to.md"] == "changed"
     assert {s for name, s in states.items() if name != "module/Module.to.md"} == {"fresh"}
-    drift = guide.drift.of("module/Module.to.md")
+    drift = guide.located.of("module/Module.to.md")
     assert "code changed since torch" in drift.reason
     assert all(ln.state == "fresh" for ln in drift.line_notes)  # the quoted lines did not change
     old = "\n".join(drift.locked.span.text)
@@ -149,10 +149,10 @@ def test_a_renamed_function_orphans_its_note_and_it_is_attached_nowhere(
     name = "module/Module._save_to_state_dict.md"
     assert guide.states[name] == "orphaned"
     assert all(n.note.name != name for n in guide.notes)
-    drift = guide.drift.of(name)
+    drift = guide.located.of(name)
     assert drift.obj is None
     assert [ln.state for ln in drift.line_notes] == ["orphaned"]
-    (problem,) = guide.drift.orphaned()
+    (problem,) = guide.located.orphaned()
     assert problem.file == locked / name and problem.line == 2
     assert "target `torch.nn.Module._save_to_state_dict` is no longer in module.py" in (
         problem.message
@@ -176,14 +176,14 @@ def test_a_removed_function_orphans_its_note(tmp_path, installed_torch, locked):
 def test_a_duplicated_quoted_line_orphans_that_line_note_only(tmp_path, installed_torch, locked):
     guide = read_against(tmp_path, installed_torch, locked, cases.DUPLICATED)
     name = "module/Module._named_members.md"
-    drift = guide.drift.of(name)
+    drift = guide.located.of(name)
     assert drift.target_state == "changed" and drift.state == "orphaned"
     lines = line_states_of(guide, name)
     assert lines["if v is None or v in memo:"] == ("orphaned", None)
     assert lines["self.named_modules(prefix=prefix, remove_duplicate=remove_duplicate)"][0] == (
         "fresh"
     )
-    (problem,) = guide.drift.orphaned()
+    (problem,) = guide.located.orphaned()
     assert problem.line == 10  # the line note's heading in the note file
     assert "matches 2 lines of `Module._named_members`" in problem.message
     assert "no longer unique" in problem.message
@@ -214,7 +214,7 @@ def test_a_note_without_a_lock_entry_is_unlocked_and_checked_as_before(
     new = tmp_path / "notes"
     write_note(new, "module/Module.cuda.md", "---\ntarget: Module.cuda\n---\nOn `cuda`.\n")
     (fresh_note,) = read_notes(new)
-    report = decide_drift([*notes, fresh_note], index, read_lock(locked / "notes.lock.json"))
+    report = locate_notes([*notes, fresh_note], index, read_lock(locked / "notes.lock.json"))
     assert report.states()["module/Module.cuda.md"] == "unlocked"
     assert report.orphaned() == []
     # An unknown target on a note never locked is a plain mistake: "did you mean", not orphaned.

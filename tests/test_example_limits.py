@@ -9,8 +9,8 @@ import uuid
 import pytest
 
 from annotate.errors import ExampleError
-from annotate.example_limits import Limits, bubblewrap
-from annotate.examples import Example, ExampleRunner
+from annotate.examples.limits import Limits, bubblewrap
+from annotate.examples.runner import Example, ExampleRunner
 from tests.conftest import ROOT
 
 SANDBOXES = ["auto", "off"]

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from annotate import example_trace
-from annotate.examples import Example, ExampleRunner, trace_json
-from annotate.snapshot import SOURCE_FILES
-from annotate.traces import read_trace
+from annotate.examples import tracer as example_trace
+from annotate.examples.runner import Example, ExampleRunner, trace_json
+from annotate.examples.traces import read_trace
+from annotate.source.snapshot import SOURCE_FILES
 
 LIBRARY = """\
 def leaf(x):

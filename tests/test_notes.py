@@ -2,10 +2,21 @@ from __future__ import annotations
 
 import pytest
 
-from annotate.attach import attach_notes
+from annotate.drift.lock import Lock
 from annotate.errors import NoteError
-from annotate.notes import read_note, read_notes
+from annotate.notes.attach import attach_notes as attach_located
+from annotate.notes.locate import locate_notes
+from annotate.notes.read import read_note, read_notes
 from tests.conftest import NOTES, write_note
+
+
+def attach_notes(notes, index):
+    """The notes attached as a new note is, never locked; `NoteError` when any cannot be."""
+    attached, problems = attach_located(locate_notes(notes, index, Lock()).notes, index)
+    if problems:
+        raise NoteError(problems)
+    return attached
+
 
 GOOD = """---
 target: torch.nn.Module.to

@@ -17,7 +17,7 @@ import griffe
 
 from annotate.errors import AnnotateError
 from annotate.history.record import Entry, Release
-from annotate.snapshot import MODULES, SOURCE_FILES, take_snapshot
+from annotate.source.snapshot import MODULES, SOURCE_FILES, take_snapshot
 
 WHEEL_FILES = (
     *SOURCE_FILES,

@@ -9,7 +9,7 @@ from pathlib import Path
 from annotate.errors import did_you_mean
 from annotate.history.changes import history, release_diff
 from annotate.history.record import RECORD, Record, RecordError, read_record
-from annotate.snapshot import MODULES
+from annotate.source.snapshot import MODULES
 
 
 def resolve(record: Record, name: str) -> str:

@@ -1,0 +1,206 @@
+"""`annotate check` and `annotate refresh`: how the notes stand against a torch, and re-locking them."""
+
+from __future__ import annotations
+
+import difflib
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from annotate.drift.lock import LOCK_NAME, Lock, lock_entry, read_lock, write_lock
+from annotate.drift.states import NoteState
+from annotate.errors import AnnotateError, NoteError, did_you_mean
+from annotate.guide import check_notes
+from annotate.notes.attach import attach_notes
+from annotate.notes.locate import LocatedNotes, locate_notes
+from annotate.notes.read import read_note, read_notes
+from annotate.source.index import build_index
+from annotate.source.snapshot import take_snapshot
+
+if TYPE_CHECKING:
+    import argparse
+    from collections.abc import Callable
+
+    from annotate.notes.read import Note
+
+_ANCHOR_WIDTH = 48
+
+
+def _lock_path(args: argparse.Namespace) -> Path:
+    return Path(args.lock) if args.lock else Path(args.notes) / LOCK_NAME
+
+
+def _lock_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--lock",
+        metavar="FILE",
+        help=f"the lock file (default: {LOCK_NAME} in the notes folder)",
+    )
+
+
+def add_check(
+    sub: argparse._SubParsersAction, common: Callable[[argparse.ArgumentParser], None]
+) -> None:
+    """Add `annotate check` to the subcommands `sub`."""
+    parser = sub.add_parser("check", help=(cmd_check.__doc__ or "").splitlines()[0])
+    common(parser)
+    _lock_option(parser)
+    parser.add_argument(
+        "--strict",
+        action="store_true",
+        help="also fail when a note's code changed, or a note is not in the lock file yet",
+    )
+    parser.set_defaults(func=cmd_check)
+
+
+def add_refresh(
+    sub: argparse._SubParsersAction, common: Callable[[argparse.ArgumentParser], None]
+) -> None:
+    """Add `annotate refresh` to the subcommands `sub`."""
+    parser = sub.add_parser("refresh", help=(cmd_refresh.__doc__ or "").splitlines()[0])
+    common(parser)
+    _lock_option(parser)
+    parser.add_argument(
+        "names",
+        nargs="*",
+        metavar="NOTE",
+        help="notes you re-read, by name (`module/Module.to.md`) or path; a note whose file is "
+        "gone has its entry dropped",
+    )
+    which = parser.add_mutually_exclusive_group()
+    which.add_argument(
+        "--all", action="store_true", help="every note (and drop entries of deleted notes)"
+    )
+    which.add_argument(
+        "--new",
+        action="store_true",
+        help="only notes not in the lock file yet (new notes, new line notes); leaves the others alone",
+    )
+    parser.set_defaults(func=cmd_refresh)
+
+
+def _table(report: LocatedNotes) -> list[str]:
+    rows: list[tuple[str, str, str, str]] = []
+    for drift in report.notes:
+        obj = drift.obj
+        where = f"{obj.short} L{obj.lineno}-{obj.endlineno}" if obj else "-"
+        rows.append((drift.target_state, drift.note.name, where, drift.reason))
+        for ln in drift.line_notes:
+            anchor = ln.line_note.anchor
+            if len(anchor) > _ANCHOR_WIDTH:
+                anchor = anchor[: _ANCHOR_WIDTH - 3] + "..."
+            lines = (
+                "-"
+                if ln.start is None
+                else f"L{ln.start}" + (f"-{ln.end}" if ln.end != ln.start else "")
+            )
+            rows.append((ln.state, f"  `{anchor}`", lines, ln.reason))
+    header = ("STATE", "NOTE / LINE NOTE", "WHERE NOW", "WHY")
+    widths = [max(len(row[i]) for row in (header, *rows)) for i in range(3)]
+    return [
+        "  ".join(cell.ljust(width) for cell, width in zip(row[:3], widths, strict=True))
+        + "  "
+        + row[3]
+        for row in (header, *rows)
+    ]
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    """Print the state of every note and line note against torch; fail when anything is orphaned."""
+    snapshot = take_snapshot(Path(args.cache) / "snapshot", torch_root=args.torch_root)
+    index = build_index(snapshot)
+    notes = read_notes(args.notes) if Path(args.notes).is_dir() else []
+    check = check_notes(notes, index, read_lock(_lock_path(args)))
+    report = check.located
+    print(
+        f"{len(notes)} notes in {args.notes} against torch {snapshot.version} "
+        f"({snapshot.commit[:12] or 'commit unknown'}) from {snapshot.source}"
+    )
+    print("\n".join(line.rstrip() for line in _table(report)))
+    problems = [*check.orphaned, *check.invalid]
+    for name in report.stale:
+        print(
+            f"note: the lock file records `{name}`, which no longer exists; drop it with `annotate refresh {name}`"
+        )
+    for problem in problems:
+        print(f"error: {problem}")
+    counts = dict.fromkeys(NoteState, 0)
+    for drift in report.notes:
+        counts[drift.state] += 1
+    print(", ".join(f"{n} {state}" for state, n in counts.items() if n) or "no notes")
+    needs_person = sum(n for state, n in counts.items() if state.needs_person) + len(report.stale)
+    if problems or (args.strict and needs_person):
+        if needs_person:
+            print(
+                "re-read each changed or unlocked note, then record it with `annotate refresh NOTE` "
+                "(`annotate refresh --new` records every new note)"
+            )
+        return 1
+    return 0
+
+
+def _note_name(arg: str, notes_dir: Path) -> str:
+    path = Path(arg)
+    if path.suffix == ".md" and path.exists():
+        try:
+            return path.resolve().relative_to(notes_dir.resolve()).as_posix()
+        except ValueError:
+            raise AnnotateError(f"{arg} is not in the notes folder {notes_dir}") from None
+    if arg.startswith(notes_dir.as_posix() + "/"):
+        return arg[len(notes_dir.as_posix()) + 1 :]
+    return arg
+
+
+def cmd_refresh(args: argparse.Namespace) -> int:
+    """Record notes a person has re-read as written for the torch read now, and nothing else."""
+    if not (args.names or args.all or args.new):
+        raise AnnotateError(
+            "name the notes you re-read (`annotate refresh module/Module.to.md`), or pass --new or --all"
+        )
+    if args.names and (args.all or args.new):
+        raise AnnotateError("name notes, or pass --new or --all, not both")
+    notes_dir = Path(args.notes)
+    lock_path = _lock_path(args)
+    lock = Lock() if args.all else read_lock(lock_path)
+    snapshot = take_snapshot(Path(args.cache) / "snapshot", torch_root=args.torch_root)
+    index = build_index(snapshot)
+    dropped: list[str] = []
+    chosen: list[Note]
+    if args.all or args.new:
+        everything = read_notes(notes_dir) if notes_dir.is_dir() else []
+        chosen = everything
+        if args.new:
+            states = locate_notes(everything, index, lock).states()
+            chosen = [note for note in everything if states[note.name] == NoteState.UNLOCKED]
+    else:
+        chosen = []
+        known = sorted(p.relative_to(notes_dir).as_posix() for p in notes_dir.rglob("*.md"))
+        for name in dict.fromkeys(_note_name(arg, notes_dir) for arg in args.names):
+            file = notes_dir / name
+            if file.is_file():
+                chosen.append(read_note(file, notes_dir=notes_dir))
+            elif name in lock.entries:
+                dropped.append(name)
+            else:
+                close = difflib.get_close_matches(name, known, n=2, cutoff=0.5)
+                fix = did_you_mean(
+                    close, otherwise="name it as `annotate check` lists it", joiner=" or "
+                )
+                raise AnnotateError(f"there is no note `{name}` in {notes_dir}; {fix}")
+    # Only notes that attach as they read now can be recorded: located as if never locked.
+    attached, problems = attach_notes(locate_notes(chosen, index, Lock()).notes, index)
+    if problems:
+        raise NoteError(problems)
+    entries = {a.note.name: lock_entry(a, snapshot=snapshot, index=index) for a in attached}
+    write_lock(lock_path, lock.replaced(entries, drop=dropped))
+    for a in attached:
+        count = len(a.line_notes)
+        print(
+            f"locked {a.note.name}: {a.obj.short} L{a.obj.lineno}-{a.obj.endlineno}, "
+            f"{count} line note{'s' * (count != 1)}, torch {snapshot.version}"
+        )
+    for name in dropped:
+        print(f"dropped {name}: its note file is gone")
+    if not attached and not dropped:
+        print("nothing to record: every note is already in the lock file")
+    print(f"wrote {lock_path}")
+    return 0

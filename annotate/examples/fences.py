@@ -1,0 +1,250 @@
+"""Executed examples in Markdown: markdown-exec parses and renders the fences, a runner runs them.
+
+mkdocs.yml names `formatter` for the `python` fence with markdown-exec's validator; the
+`annotate` plugin swaps it for `ExampleFences.format` of the build under way, so every example
+goes through `ExampleRunner` and only the running differs from markdown-exec.
+"""
+
+from __future__ import annotations
+
+import copy
+import logging
+import re
+from collections.abc import Callable, Sequence
+from html import escape
+from pathlib import Path
+from typing import Any, Protocol
+
+from markdown import Markdown
+from markdown_exec import base_format
+
+from annotate.errors import AnnotateError, ExampleError
+from annotate.examples.runner import Example, ExampleResult, ExampleStats
+
+log = logging.getLogger("mkdocs.plugins.annotate")
+
+EXECUTED_LANGUAGES = frozenset({"python", "py", "pycon"})
+"""Fence names that run Python; each must be formatted by `formatter` (pycon is not supported)."""
+
+_OPEN = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})[^`]*$")
+
+
+class RunExample(Protocol):
+    def __call__(self, example: Example, /, *, history: Sequence[Example]) -> ExampleResult: ...
+
+
+def locate_fences(text: str) -> list[tuple[int, str]]:
+    """Every fenced block in `text`: the 1-based line of its opening fence and its code."""
+    found: list[tuple[int, str]] = []
+    lines = text.splitlines()
+    i = 0
+    while i < len(lines):
+        opening = _OPEN.match(lines[i])
+        i += 1
+        if opening is None:
+            continue
+        indent, fence = len(opening["indent"]), opening["fence"]
+        closing = re.compile(rf"^[ \t]*{re.escape(fence[0])}{{{len(fence)},}}[ \t]*$")
+        start, body = i, []
+        while i < len(lines) and not closing.match(lines[i]):
+            body.append(lines[i][indent:] if lines[i][:indent].strip() == "" else lines[i])
+            i += 1
+        found.append((start, "\n".join(body)))
+        i += 1
+    return found
+
+
+def _same_code(a: str, b: str) -> bool:
+    def norm(code: str) -> list[str]:
+        return [line.rstrip() for line in code.strip("\n").splitlines()]
+
+    return norm(a) == norm(b)
+
+
+def formatter(
+    source: str, language: str, css_class: str, options: dict[str, Any], md: Markdown, **kwargs: Any
+) -> str:
+    """Stand-in named in mkdocs.yml: outside an `annotate` build nothing may run examples."""
+    log.error(
+        "annotate: an executed example was rendered without the `annotate` plugin; "
+        "list `annotate` under `plugins` in mkdocs.yml"
+    )
+    return _failure_html("was not run: the `annotate` plugin is not enabled")
+
+
+def _failure_html(reason: str) -> str:
+    return (
+        '<div class="admonition failure an-example-failed"><p class="admonition-title">'
+        f"This example {escape(reason)}</p><p>The build log says why.</p></div>"
+    )
+
+
+def bind_fences(mdx_configs: dict[str, Any], bound: Callable[..., str]) -> dict[str, Any]:
+    """A copy of `mdx_configs` whose Python fences use `bound` instead of `formatter`."""
+    configs = dict(mdx_configs)
+    superfences = copy.copy(configs.get("pymdownx.superfences", {}))
+    fences = []
+    for fence in superfences.get("custom_fences", []):
+        fence = dict(fence)
+        if fence.get("format") is formatter:
+            fence["format"] = bound
+        elif fence.get("name") in EXECUTED_LANGUAGES:
+            raise AnnotateError(
+                f"the `{fence.get('name')}` fence in mkdocs.yml would run examples in the build "
+                "process; set its `format` to `!!python/name:annotate.examples.fences.formatter`"
+            )
+        fences.append(fence)
+    superfences["custom_fences"] = fences
+    configs["pymdownx.superfences"] = superfences
+    return configs
+
+
+class ExampleFences:
+    """The fence formatter of one build: each example of the current page goes through `run`."""
+
+    def __init__(self, run: RunExample) -> None:
+        self._run = run
+        self.failures: list[ExampleError] = []
+        """Every example that failed, in the order they ran."""
+        self.skipped = 0
+        """Examples not run because an earlier one of their session failed."""
+        self._page = ""
+        self._located: list[tuple[int, str]] = []
+        self._history: dict[str, list[Example]] = {}
+        self._broken: set[str] = set()
+
+    def start_page(self, page: str, text: str) -> None:
+        """Examples rendered from now on belong to `page`, whose source is `text`."""
+        self._page = page
+        self._located = locate_fences(text)
+        self._history = {}
+        self._broken = set()
+
+    def _line_of(self, code: str) -> int | None:
+        for index, (line, located) in enumerate(self._located):
+            if _same_code(located, code):
+                del self._located[index]
+                return line
+        return None
+
+    def example(self, source: str, options: dict[str, Any]) -> Example:
+        """The example a fence with `source` and validated `options` stands for on this page."""
+        return Example(
+            page=self._page,
+            code=source,
+            line=self._line_of(source),
+            session=options.get("session") or None,
+            columns=int(options.get("width") or 0),
+        )
+
+    def format(
+        self,
+        source: str,
+        language: str,
+        css_class: str,
+        options: dict[str, Any],
+        md: Markdown,
+        classes: list[str] | None = None,
+        id_value: str = "",
+        attrs: dict[str, Any] | None = None,
+        **kwargs: Any,
+    ) -> str:
+        """Run the example and render it as markdown-exec would, stamped with the torch version."""
+        options = dict(options)
+        example = self.example(source, options)
+        # The build's own working folder and environment stay untouched: the worker applies them.
+        workdir = options.pop("workdir", None)
+        options.pop("width", None)
+        if workdir:
+            return self._fail(
+                ExampleError(
+                    example.where,
+                    "sets `workdir`, which is not supported",
+                    "examples run in a temporary folder; remove the option",
+                ),
+                example.session,
+            )
+        if example.session in self._broken:
+            self.skipped += 1
+            return _failure_html("was not run: an earlier example of its session failed")
+        history = self._history.setdefault(example.session, []) if example.session else []
+        results: list[ExampleResult] = []
+
+        def run(code: str, **_: Any) -> str:
+            results.append(self._run(example, history=tuple(history)))
+            return results[-1].output
+
+        try:
+            html = str(base_format(language="python", run=run, code=source, md=md, **options))
+        except ExampleError as error:
+            return self._fail(error, example.session)
+        except Exception as error:  # superfences would swallow it and show the fence unrun
+            return self._fail(
+                ExampleError(
+                    example.where, "could not be rendered", f"{type(error).__name__}: {error}"
+                ),
+                example.session,
+            )
+        if example.session:
+            history.append(example)
+        if not html or not results:
+            return html
+        version = escape(results[-1].torch)
+        return (
+            f'<div class="an-example" data-an-torch="{version}">{html}'
+            f'<p class="an-example-stamp">ran on torch <code>{version}</code></p></div>'
+        )
+
+    def summary(self, stats: ExampleStats) -> str:
+        """One line on how the examples were served, e.g. "14 examples: 0 run, 14 from cache"."""
+        total = stats.run + stats.cached + len(self.failures) + self.skipped
+        if not total:
+            return ""
+        text = f"{total} examples: {stats.run} run, {stats.cached} from cache"
+        if stats.replayed:
+            text += f", {stats.replayed} replayed to rebuild a session"
+        if self.failures or self.skipped:
+            text += f", {len(self.failures)} failed, {self.skipped} skipped after a failure"
+        return text
+
+    def failure_report(self) -> str:
+        """Every failed example with its reason, one a line."""
+        lines = "\n".join(f"  {error.where}: the example {error.reason}" for error in self.failures)
+        return f"{len(self.failures)} example(s) failed:\n{lines}"
+
+    def _fail(self, error: ExampleError, session: str | None) -> str:
+        self.failures.append(error)
+        log.error("annotate: %s", error)
+        if session:
+            self._broken.add(session)
+        return _failure_html(error.reason)
+
+
+def collect_examples(
+    path: Path,
+    /,
+    *,
+    page: str,
+    extensions: Sequence[Any],
+    extension_configs: dict[str, Any],
+) -> list[tuple[Example, tuple[Example, ...]]]:
+    """Every executed example of the Markdown file `path`, with the earlier ones of its session.
+
+    The page is converted with the site's own extensions, so the examples found, their order and
+    their sessions are exactly those a build runs.
+    """
+    found: list[tuple[Example, tuple[Example, ...]]] = []
+
+    def record(example: Example, /, *, history: Sequence[Example]) -> ExampleResult:
+        found.append((example, tuple(history)))
+        return ExampleResult(output="", torch="", cached=True)
+
+    fences = ExampleFences(record)
+    md = Markdown(
+        extensions=list(extensions),
+        extension_configs=bind_fences(extension_configs, fences.format),
+    )
+    text = path.read_text(encoding="utf-8")
+    fences.start_page(page, text)
+    md.convert(text)
+    return found

@@ -1,0 +1,238 @@
+"""Read note files: Markdown with YAML front matter naming a target, plus optional line notes.
+
+A note file looks like this::
+
+    ---
+    target: torch.nn.Module.to
+    lang: en
+    ---
+    Commentary on the whole function.
+
+    ## `return self._apply(convert)`
+
+    Commentary on the line that contains that text.
+
+A level-2 heading made only of one code span starts a line note; its text is a quoted piece of
+the code, never a line number, so the note follows the code when lines move.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from annotate.errors import NoteError, Problem, did_you_mean
+from annotate.notes.active import find_active_content
+
+FIELDS = {
+    "target": "the object the note explains, by griffe or public path (`torch.nn.Module.to`)",
+    "lang": "the language of the note, a code from LANGUAGES (default `en`)",
+    "title": "an optional heading for the note",
+}
+"""Front matter fields a note may have."""
+
+LANGUAGES = ("en", "zh", "ja", "ko", "fr", "de", "es", "pt", "ru")
+"""Language codes a note may declare."""
+
+_LINE_NOTE = re.compile(r"^##[ \t]+(?P<ticks>`+)[ \t]?(?P<code>.+?)[ \t]?(?P=ticks)[ \t]*#*[ \t]*$")
+_COMMENT = re.compile(r"<!--.*?-->", re.S)
+_FENCE = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,})")
+
+
+@dataclass(frozen=True, kw_only=True)
+class LineNote:
+    """Commentary on the line of the target that contains `anchor`."""
+
+    anchor: str
+    """The quoted piece of code."""
+    body: str
+    """Markdown."""
+    line: int
+    """Line of the heading in the note file."""
+    body_line: int = 0
+    """Line of the note file where `body` starts."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class Note:
+    """One note file."""
+
+    file: Path
+    """Where the note lives."""
+    name: str
+    """`file` relative to the notes folder, with `/` separators: the note's stable name."""
+    target: str
+    """The target as written."""
+    target_line: int
+    """Line of the `target:` field in `file`."""
+    lang: str
+    """Language code."""
+    title: str
+    """Optional heading."""
+    body: str
+    """Markdown on the whole target (may be empty when there are line notes)."""
+    line_notes: tuple[LineNote, ...]
+    """Commentary on single lines, in file order."""
+    body_line: int = 0
+    """Line of `file` where `body` starts, so that a problem in it is told at its line."""
+
+    def texts(self) -> list[tuple[int, str]]:
+        """The body and every line note's body, each with the line of `file` it starts at."""
+        return [(self.body_line, self.body), *((n.body_line, n.body) for n in self.line_notes)]
+
+
+def read_note(file: Path | str, /, *, notes_dir: Path | str | None = None) -> Note:
+    """Parse one note file; raise `NoteError` with the file, the line and the fix."""
+    file = Path(file)
+    name = file.relative_to(notes_dir).as_posix() if notes_dir else file.name
+
+    def fail(line: int, message: str, fix: str = "") -> NoteError:
+        return NoteError([Problem(file=file, line=line, message=message, fix=fix)])
+
+    try:
+        raw = file.read_bytes()
+    except OSError as error:
+        raise fail(1, f"cannot read the note: {error.strerror}") from error
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        raise fail(line, "the file is not UTF-8", "save it as UTF-8") from error
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    lines = text.split("\n")
+    if not lines or lines[0].strip() != "---":
+        raise fail(1, "a note starts with front matter", "put `---`, `target: <path>`, `---` first")
+    try:
+        end = next(i for i in range(1, len(lines)) if lines[i].strip() in ("---", "..."))
+    except StopIteration:
+        raise fail(1, "the front matter is never closed", "end it with a line `---`") from None
+    front = "\n".join(lines[1:end])
+    try:
+        meta = yaml.safe_load(front) if front.strip() else {}
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        line = 2 + mark.line if mark is not None else 1
+        problem = getattr(error, "problem", None) or "invalid YAML"
+        raise fail(
+            line, f"malformed front matter: {problem}", "write `field: value` lines"
+        ) from None
+    if not isinstance(meta, dict):
+        raise fail(2, "the front matter must be `field: value` lines", "write `target: <path>`")
+
+    def field_line(key: str) -> int:
+        for i in range(1, end):
+            if re.match(rf"^\s*['\"]?{re.escape(str(key))}['\"]?\s*:", lines[i]):
+                return i + 1
+        return 2
+
+    for key in meta:
+        if key not in FIELDS:
+            close = difflib.get_close_matches(str(key), list(FIELDS), n=1)
+            fix = did_you_mean(close, otherwise=f"known fields: {', '.join(FIELDS)}")
+            raise fail(field_line(key), f"unknown field `{key}`", fix)
+    target = meta.get("target")
+    if not isinstance(target, str) or not target.strip():
+        raise fail(
+            field_line("target"),
+            "the note has no target" if target is None else "the target must be a non-empty path",
+            "write `target: torch.nn.Module.<name>`",
+        )
+    lang = meta.get("lang", "en")
+    if lang not in LANGUAGES:
+        close = difflib.get_close_matches(str(lang), LANGUAGES, n=1)
+        fix = did_you_mean(close, otherwise=f"use one of {', '.join(LANGUAGES)}")
+        raise fail(field_line("lang"), f"unknown language `{lang}`", fix)
+    title = meta.get("title", "")
+    if not isinstance(title, str):
+        raise fail(field_line("title"), "the title must be text", "quote it")
+
+    active = find_active_content("\n".join(lines[end + 1 :]))
+    if active:
+        raise NoteError(
+            [
+                Problem(
+                    file=file,
+                    line=end + 1 + finding.line,
+                    message=f"active content is not allowed in a note: {finding.reason}",
+                    fix="remove it; plain Markdown, http(s) links and code blocks are fine",
+                )
+                for finding in active
+            ]
+        )
+    body, body_line, line_notes = _split_body(lines, end + 1)
+    if not _COMMENT.sub("", body).strip() and not line_notes:
+        raise fail(end + 2, "the note is empty", "write the commentary below the front matter")
+    for line_note in line_notes:
+        if not line_note.body.strip():
+            raise fail(
+                line_note.line,
+                f"the line note on `{line_note.anchor}` is empty",
+                "write text under it",
+            )
+    return Note(
+        file=file,
+        name=name,
+        target=target.strip(),
+        target_line=field_line("target"),
+        lang=lang,
+        title=title,
+        body=body,
+        body_line=body_line,
+        line_notes=tuple(line_notes),
+    )
+
+
+def _trimmed(lines: list[str], first: int) -> tuple[str, int]:
+    """`lines` (the first at line `first`) joined, blank lines around them taken off."""
+    text = "\n".join(lines)
+    kept = text.strip("\n")
+    return kept, first + (len(text) - len(text.lstrip("\n")) if kept else 0)
+
+
+def _split_body(lines: list[str], start: int) -> tuple[str, int, list[LineNote]]:
+    body: list[str] = []
+    notes: list[tuple[str, int, list[str]]] = []
+    fence: str | None = None
+    for number, line in enumerate(lines[start:], start=start + 1):
+        opener = _FENCE.match(line)
+        if fence is None and opener:
+            fence = opener[1]
+        elif fence is not None and line.strip().startswith(fence):
+            fence = None
+        heading = _LINE_NOTE.match(line) if fence is None else None
+        if heading:
+            notes.append((heading["code"], number, []))
+        elif notes:
+            notes[-1][2].append(line)
+        else:
+            body.append(line)
+    found = []
+    for code, number, text in notes:
+        line_body, body_line = _trimmed(text, number + 1)
+        found.append(LineNote(anchor=code, body=line_body, line=number, body_line=body_line))
+    return (*_trimmed(body, start + 1), found)
+
+
+def collect_notes(notes_dir: Path | str, /) -> tuple[list[Note], list[Problem]]:
+    """Every `*.md` under `notes_dir` that reads as a note, and the problems of those that do not."""
+    notes_dir = Path(notes_dir)
+    notes: list[Note] = []
+    problems: list[Problem] = []
+    for file in sorted(notes_dir.rglob("*.md")):
+        try:
+            notes.append(read_note(file, notes_dir=notes_dir))
+        except NoteError as error:
+            problems.extend(error.problems)
+    return notes, problems
+
+
+def read_notes(notes_dir: Path | str, /) -> list[Note]:
+    """`collect_notes`, raising one `NoteError` listing every bad file."""
+    notes, problems = collect_notes(notes_dir)
+    if problems:
+        raise NoteError(problems)
+    return notes

@@ -1,0 +1,113 @@
+"""What a page shows of a note's drift: the state, the torch it was written for, the diff."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import jinja2
+from pygments import highlight
+from pygments.formatters import HtmlFormatter
+from pygments.lexers.diff import DiffLexer
+
+from annotate.source.geometry import target_text
+from annotate.drift.states import NoteState, worst
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from annotate.notes.attach import AttachedLineNote, AttachedNote
+    from annotate.guide import Guide
+    from annotate.source.index import ObjectInfo
+    from annotate.drift.lock import LockedSpan
+
+_TEMPLATES = Path(__file__).parent / "templates" / "python" / "material"
+_HUNK = re.compile(r"^@@ -(\d+)(,\d+)? \+(\d+)(,\d+)? @@")
+
+
+def object_drift_view(guide: Guide, name: str, /) -> dict[str, Any] | None:
+    """What the templates need to mark the note `name`, or `None` when there is nothing to mark."""
+    drift = guide.located.of(name)
+    if drift is None or not drift.target_state.marked or not drift.locked or not drift.obj:
+        return None
+    view: dict[str, Any] = {
+        "state": drift.target_state,
+        "reason": drift.reason,
+        "written_for": drift.locked.torch,
+        "commit": drift.locked.commit[:12],
+        "now": guide.snapshot.version,
+    }
+    if drift.target_state == NoteState.CHANGED:
+        diff = diff_text(drift.locked.span, drift.obj, guide, written_for=drift.locked.torch)
+        view["diff"] = diff
+        view["diff_html"] = diff_html(diff)
+    return view
+
+
+def line_drift_view(
+    guide: Guide, attached: AttachedNote | None, line_notes: Iterable[AttachedLineNote], /
+) -> dict[str, Any] | None:
+    """The mark for a piece of code carrying `line_notes` of `attached`, or `None`."""
+    drift = attached.located if attached else None
+    if drift is None or drift.locked is None:
+        return None
+    anchors = {placed.note.anchor for placed in line_notes}
+    states = [ln.state for ln in drift.line_notes if ln.line_note.anchor in anchors]
+    state = worst(s for s in states if s.marked)
+    if state == NoteState.FRESH:
+        return None
+    return {"state": state, "written_for": drift.locked.torch}
+
+
+def diff_text(locked: LockedSpan, obj: ObjectInfo, guide: Guide, *, written_for: str) -> str:
+    """A unified diff from the code the note was written for to the code now, numbered as in the files."""
+    now = target_text(obj, guide.index)
+    # A class is compared without its methods: its lines are not consecutive, so not numbered.
+    numbered = obj.kind != "class"
+    what = obj.file if numbered else f"{obj.file}, class {obj.short} without its methods"
+    lines = []
+    for line in difflib.unified_diff(
+        list(locked.text),
+        now,
+        fromfile=f"{what} (torch {written_for}, the note was written for this)",
+        tofile=f"{what} (torch {guide.snapshot.version}, now)",
+        lineterm="",
+    ):
+        hunk = _HUNK.match(line)
+        if hunk and numbered:
+            old = int(hunk[1]) + locked.start - 1
+            new = int(hunk[3]) + obj.lineno - 1
+            line = f"@@ -{old}{hunk[2] or ''} +{new}{hunk[4] or ''} @@{line[hunk.end() :]}"
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def diff_html(diff: str) -> str:
+    """`diff` highlighted with Pygments' classes, which Material colours."""
+    code = highlight(diff, DiffLexer(), HtmlFormatter(nowrap=True))
+    return f'<div class="highlight an-drift-diff"><pre><code>{code}</code></pre></div>'
+
+
+@cache
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(_TEMPLATES), autoescape=True)
+    env.globals["NoteState"] = NoteState
+    return env
+
+
+def drift_html(view: dict[str, Any] | None, /) -> str:
+    """The object mark (`annotate_drift.html.jinja`) outside mkdocstrings, its diff folded, for whole-file pages."""
+    if view is None:
+        return ""
+    template = _environment().get_template("annotate_drift.html.jinja")
+    return template.render(an={"drift": view}, fold=True)
+
+
+def line_drift_html(view: dict[str, Any] | None, /) -> str:
+    """The line mark (`annotate_drift_line.html.jinja`) outside mkdocstrings."""
+    if view is None:
+        return ""
+    return _environment().get_template("annotate_drift_line.html.jinja").render(seg={"drift": view})

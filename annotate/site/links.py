@@ -1,0 +1,154 @@
+"""Where links go: names in the source, calls and called-by, upstream lines, the PyTorch docs.
+
+Two ways of linking a name, one per kind of page. Inside an object rendered by mkdocstrings
+(chapters), a name becomes an autorefs element, so the link goes to the chapter that shows
+the target, or else to its line on the whole-file page. On a whole-file page the link stays
+on the page (or goes to the other file's page): the reader keeps the file in view.
+"""
+
+from __future__ import annotations
+
+import re
+from html import escape
+from typing import TYPE_CHECKING, Any
+
+from annotate.site.segments import upstream_url
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Mapping
+
+    from annotate.source.resolve import CallGraph
+    from annotate.guide import Guide
+    from annotate.site.highlight import Wrap
+    from annotate.source.index import ObjectIndex, ObjectInfo
+    from annotate.source.snapshot import Snapshot
+
+DOCS = "https://docs.pytorch.org/docs/stable/generated/{page}.html"
+"""The official documentation page of a public class; members are anchors on it."""
+_DOC_HEADING = re.compile(r'<h\d id="([^"]+)" class="doc doc-heading')
+
+
+def release_tag(snapshot: Snapshot) -> str:
+    """The git tag of the release the snapshot belongs to, e.g. `v2.13.0`."""
+    return f"v{snapshot.release}"
+
+
+def docs_url(index: ObjectIndex, path: str) -> str | None:
+    """The official documentation of the class or function at canonical `path`, if it is public.
+
+    Public means reachable as `torch.nn.<Class>[.<member>]` with no part of the name private.
+    """
+    info = index.objects.get(path)
+    if info is None or info.kind not in ("class", "function"):
+        return None
+    public = index.public_path(path)
+    if public is None or any(part.startswith("_") for part in public.split(".")):
+        return None
+    page = ".".join(public.split(".")[:3])  # torch.nn.<Class>: members are anchors on it
+    url = DOCS.format(page=page)
+    return f"{url}#{public}" if public != page else url
+
+
+def autoref_wrap(graph: CallGraph, file: str) -> Wrap:
+    """Wrap every resolved name of `file` in an autorefs element naming its target."""
+    found = graph.references.get(file, {})
+
+    def wrap(line: int, col: int, text: str) -> tuple[str, str] | None:
+        ref = found.get((line, col))
+        if ref is None or ref.name != text:
+            return None
+        return f'<autoref identifier="{ref.target}" optional>', "</autoref>"
+
+    return wrap
+
+
+def anchor_wrap(graph: CallGraph, file: str, href: Callable[[str], str | None]) -> Wrap:
+    """Wrap every resolved name of `file` in a plain link to `href(target)`."""
+    found = graph.references.get(file, {})
+
+    def wrap(line: int, col: int, text: str) -> tuple[str, str] | None:
+        ref = found.get((line, col))
+        if ref is None or ref.name != text:
+            return None
+        url = href(ref.target)
+        return (f'<a class="an-ref" href="{url}">', "</a>") if url else None
+
+    return wrap
+
+
+def object_links(guide: Guide, obj: ObjectInfo) -> dict[str, Any]:
+    """What the templates show beside an object: release tag, docs page, calls, callers."""
+    index = guide.index
+
+    def entries(paths: tuple[str, ...]) -> list[dict[str, str]]:
+        return [{"path": p, "short": index.objects[p].short} for p in paths]
+
+    data: dict[str, Any] = {
+        "tag": release_tag(guide.snapshot),
+        "docs": docs_url(index, obj.path),
+    }
+    if obj.kind == "function":
+        data["calls"] = entries(guide.calls.calls.get(obj.path, ()))
+        data["called_by"] = entries(guide.calls.called_by.get(obj.path, ()))
+    return data
+
+
+def file_page_links(guide: Guide, obj: ObjectInfo, href: Callable[[str], str | None]) -> str:
+    """The margin entry of a class or function on a whole-file page: upstream, docs, calls.
+
+    One line (upstream lines, tag and counts) that opens on the lists, so that the entry is
+    no taller than the header it stands beside and the listing keeps its pace.
+    """
+    data = object_links(guide, obj)
+    url = upstream_url(guide.snapshot, obj.file, obj.lineno, obj.endlineno)
+    summary = [
+        f'<a class="an-upstream" href="{url}" title="These lines upstream">'
+        f"L{obj.lineno}–{obj.endlineno}</a> "
+        f'<span class="an-tag">{data["tag"]}</span>'
+    ]
+    rows = []
+    for label, key in (("Calls", "calls"), ("Called by", "called_by")):
+        if key not in data:
+            continue
+        summary.append(f"{label.lower()} {len(data[key])}")
+        items = [
+            f'<a href="{link}"><code>{escape(e["short"])}</code></a>'
+            if (link := href(e["path"]))
+            else f"<code>{escape(e['short'])}</code>"
+            for e in data[key]
+        ]
+        rows.append(
+            f"<dt>{label}</dt><dd>{', '.join(items) or '<span class=an-none>none found by reading the code</span>'}</dd>"
+        )
+    docs = (
+        f'<p class="an-links-where"><a class="an-docs" href="{data["docs"]}">PyTorch docs</a></p>'
+        if data["docs"]
+        else ""
+    )
+    body = f'<dl class="an-calls">{"".join(rows)}</dl>' if rows else ""
+    return (
+        f'<aside class="an-line-note an-links" data-an-links="{obj.path}"><details>'
+        f"<summary>{' · '.join(summary)}</summary>{docs}{body}</details></aside>"
+    )
+
+
+def file_href(
+    guide: Guide, relpath: str, page_urls: Mapping[str, str]
+) -> Callable[[str], str | None]:
+    """Links from the whole-file page of `relpath`: `#path` on it, or the other file's page."""
+
+    def href(target: str) -> str | None:
+        info = guide.index.objects.get(target)
+        if info is None:
+            return None
+        if info.file == relpath:
+            return f"#{target}"
+        page = page_urls.get(info.file)
+        return f"{page}#{target}" if page is not None else None
+
+    return href
+
+
+def doc_heading_ids(html: str) -> list[str]:
+    """Ids of the object headings mkdocstrings rendered into a page."""
+    return _DOC_HEADING.findall(html)

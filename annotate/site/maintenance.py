@@ -1,0 +1,87 @@
+"""The maintenance page: every note that is not fresh against the torch being read."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from annotate.drift.states import NoteState
+
+if TYPE_CHECKING:
+    from annotate.guide import Guide
+    from annotate.source.index import ObjectIndex
+    from annotate.notes.locate import LocatedNote
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def _state(state: NoteState) -> str:
+    return f'<span class="an-state" data-an-state="{state}">{state}</span>'
+
+
+def _link(drift: LocatedNote, index: ObjectIndex) -> str:
+    if drift.obj is None:
+        return f"`{drift.note.target}`"
+    # The shortest public spelling is the one chapters use, which autorefs makes primary.
+    identifier = index.public_path(drift.obj.path) or drift.obj.path
+    return f"[`{drift.obj.short}`][{identifier}]"
+
+
+def maintenance_page(guide: Guide, /, *, title: str = "Maintenance") -> str:
+    """Markdown listing every note and line note that is not fresh, with its state and a link."""
+    snapshot = guide.snapshot
+    commit = f", commit `{snapshot.commit[:12]}`" if snapshot.commit else ""
+    lines = [
+        f"# {title}",
+        "",
+        f"Every note is checked against the torch this site was built from (torch "
+        f"{snapshot.version}{commit}): its target and each quoted line are compared with the "
+        "code the note was written for, recorded in `notes.lock.json` beside the notes. "
+        "`annotate check` prints the same table.",
+        "",
+    ]
+    drifts = guide.located.notes
+    rows = []
+    for drift in drifts:
+        if drift.target_state != NoteState.FRESH:
+            rows.append(
+                f"| {_link(drift, guide.index)} | `{drift.note.name}` | {_state(drift.target_state)} "
+                f"| {_cell(drift.reason)} |"
+            )
+        rows.extend(
+            f"| {_link(drift, guide.index)}, line note `{_cell(ln.line_note.anchor)}` | `{drift.note.name}` "
+            f"| {_state(ln.state)} | {_cell(ln.reason)} |"
+            for ln in drift.line_notes
+            if ln.state != NoteState.FRESH
+            and not (ln.state == drift.target_state and ln.state.quiet_on_lines)
+        )
+    if not rows:
+        lines += [
+            '!!! success "Every note is fresh"',
+            "",
+            f"    All {len(drifts)} notes read the code they were written for.",
+            "",
+        ]
+    else:
+        fresh = sum(1 for d in drifts if d.state == NoteState.FRESH)
+        lines += [
+            f"{fresh} of {len(drifts)} notes are fresh. These are not:",
+            "",
+            "| Note | File | State | Why |",
+            "| --- | --- | --- | --- |",
+            *rows,
+            "",
+        ]
+        seen = {d.target_state for d in drifts} | {ln.state for d in drifts for ln in d.line_notes}
+        lines += [f"- {_state(s)}: {s.meaning}" for s in NoteState if s in seen - {NoteState.FRESH}]
+        lines.append("")
+    stale = guide.located.stale
+    if stale:
+        lines += [
+            "The lock file also records notes that no longer exist: "
+            + ", ".join(f"`{name}`" for name in stale)
+            + " (`annotate refresh NAME` drops an entry).",
+            "",
+        ]
+    return "\n".join(lines)

@@ -1,0 +1,164 @@
+"""Cut source lines into pieces, each beside the commentary (if any) that explains it."""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+from functools import cache
+from typing import TYPE_CHECKING, Generic, TypeVar
+
+from annotate.site.highlight import highlight_lines, line_html, line_tokens
+from annotate.source.geometry import docstring_spans
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Mapping, Sequence
+
+    from annotate.notes.attach import AttachedLineNote
+    from annotate.site.highlight import Wrap
+    from annotate.source.index import ObjectIndex, ObjectInfo
+    from annotate.source.snapshot import Snapshot
+
+UPSTREAM = "https://github.com/pytorch/pytorch/blob/{commit}/{file}#L{start}-L{end}"
+COMMIT_URL = "https://github.com/pytorch/pytorch/commit/{commit}"
+T = TypeVar("T")
+"""What a page says beside some lines: a line note on chapters, any margin entry on file pages."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class Mark(Generic[T]):
+    """Commentary on lines `start`..`end`, as items the renderer shows side by side."""
+
+    start: int
+    end: int
+    items: tuple[T, ...]
+
+
+@dataclass(frozen=True, kw_only=True)
+class Segment(Generic[T]):
+    """Lines `start`..`end` of a file, with what is said about them (empty for plain code)."""
+
+    start: int
+    end: int
+    code_html: str
+    items: tuple[T, ...] = field(default=())
+    folded: bool = False
+    """A docstring shown folded: the reader opens it, or reads it in the docstring box."""
+
+
+def upstream_url(snapshot: Snapshot, file: str, start: int, end: int) -> str:
+    """The same lines on the upstream repository, pinned to the commit torch was built from."""
+    commit = snapshot.commit or f"v{snapshot.release}"
+    return UPSTREAM.format(commit=commit, file=file, start=start, end=end)
+
+
+def cut(
+    lines: list[str],
+    start: int,
+    end: int,
+    marks: list[Mark[T]],
+    *,
+    id_prefix: str,
+    anchors: Mapping[int, list[str]] | None = None,
+    wrap: Wrap | None = None,
+    folds: Sequence[tuple[int, int]] = (),
+) -> list[Segment[T]]:
+    """Lines `start`..`end` cut at `marks`; overlapping marks share one segment.
+
+    Plain code inside a span of `folds` (docstrings) becomes a folded segment of its own.
+
+    Each line is anchored as `{id_prefix}L{n}`; `anchors` adds more ids before given lines;
+    `wrap` may put a link around any token.
+    """
+    source = "\n".join(lines)
+    if wrap is None:
+        whole = highlight_lines(source)
+
+        def html(n: int) -> str:
+            return whole[n - 1]
+    else:
+        tokens = line_tokens(source)
+
+        def html(n: int) -> str:
+            return line_html(tokens[n - 1], line=n, wrap=wrap)
+
+    merged: list[Mark[T]] = []
+    for mark in sorted(marks, key=lambda m: (m.start, m.end)):
+        if merged and mark.start <= merged[-1].end:
+            last = merged.pop()
+            mark = Mark[T](
+                start=last.start, end=max(last.end, mark.end), items=last.items + mark.items
+            )
+        merged.append(mark)
+    pieces: list[tuple[int, int, tuple[T, ...]]] = []
+    cursor = start
+    for mark in merged:
+        if mark.start > cursor:
+            pieces.append((cursor, mark.start - 1, ()))
+        pieces.append((mark.start, mark.end, mark.items))
+        cursor = mark.end + 1
+    if cursor <= end:
+        pieces.append((cursor, end, ()))
+    segments: list[Segment[T]] = []
+    for a, b, items in pieces:
+        for x, y, folded in _split(a, b, () if items else folds):
+            code = _code(html, x, y, id_prefix, anchors or {})
+            if folded:
+                code = (
+                    f'<details class="an-fold"><summary><span class="an-fold-label">docstring, '
+                    f"lines {x}–{y}</span></summary>{code}</details>"
+                )
+            segments.append(Segment(start=x, end=y, items=items, code_html=code, folded=folded))
+    return segments
+
+
+def _split(start: int, end: int, folds: Sequence[tuple[int, int]]) -> list[tuple[int, int, bool]]:
+    """`start`..`end` cut into plain and folded runs by the fold spans wholly inside it."""
+    runs: list[tuple[int, int, bool]] = []
+    cursor = start
+    for a, b in sorted(folds):
+        if a < cursor or b > end:
+            continue
+        if a > cursor:
+            runs.append((cursor, a - 1, False))
+        runs.append((a, b, True))
+        cursor = b + 1
+    if cursor <= end:
+        runs.append((cursor, end, False))
+    return runs
+
+
+def object_segments(
+    obj: ObjectInfo,
+    line_notes: tuple[AttachedLineNote, ...],
+    index: ObjectIndex,
+    *,
+    id_prefix: str,
+    wrap: Wrap | None = None,
+) -> list[Segment[AttachedLineNote]]:
+    """The source of `obj`, cut at its line notes (each segment's items are `AttachedLineNote`s)."""
+    marks = [Mark(start=n.start, end=n.end, items=(n,)) for n in line_notes]
+    return cut(
+        index.lines[obj.file],
+        obj.lineno,
+        obj.endlineno,
+        marks,
+        id_prefix=id_prefix,
+        wrap=wrap,
+        folds=docstring_spans(index, obj.file),
+    )
+
+
+def _code(
+    html: Callable[[int], str],
+    start: int,
+    end: int,
+    id_prefix: str,
+    anchors: Mapping[int, list[str]],
+) -> str:
+    rows = "".join(
+        "".join(f'<a class="an-anchor" id="{a}"></a>' for a in anchors.get(n, ()))
+        + f'<span class="an-line" id="{id_prefix}L{n}"><a class="an-ln" href="#{id_prefix}L{n}" '
+        f'aria-hidden="true">{n}</a>{html(n)}\n</span>'
+        for n in range(start, end + 1)
+    )
+    return f'<div class="highlight"><pre><code>{rows}</code></pre></div>'
