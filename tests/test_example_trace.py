@@ -221,3 +221,21 @@ def _line_of(installed: Path, text: str, *, after: str = "") -> int:
     lines = (installed / "nn/modules/module.py").read_text(encoding="utf-8").splitlines()
     start = next(i for i, line in enumerate(lines) if line.startswith(after)) if after else 0
     return next(i for i in range(start, len(lines)) if lines[i] == text) + 1
+
+
+def test_a_runaway_recursion_is_cut_not_fatal(tmp_path):
+    (tmp_path / "deep.py").write_text("def down(n):\n    return down(n + 1)\n")
+    sys.path.insert(0, str(tmp_path))
+    try:
+        import deep
+    finally:
+        sys.path.remove(str(tmp_path))
+    code = compile("try:\n    down(0)\nexcept RecursionError:\n    pass\n", "<example>", "exec")
+    with example_trace.Tracer({deep.__file__: "deep.py"}, "<example>") as tracer:
+        exec(code, {"down": deep.down})
+    result = tracer.result()
+    depth, node = 0, result["calls"][0]
+    while node["children"]:
+        depth, node = depth + 1, node["children"][0]
+    assert result["cut"] is True and depth == example_trace.MAX_DEPTH - 1
+    assert read_trace(result).cut

@@ -19,14 +19,17 @@ from typing import Any
 _YIELD = dis.opmap["YIELD_VALUE"]
 MAX_NODES = 5000
 """Beyond this many distinct call paths the tree stops growing and says it was cut."""
+MAX_DEPTH = 64
+"""Calls nested deeper than this (a runaway recursion) are not recorded, and the tree says so."""
 
 
 class _Node:
-    __slots__ = ("children", "count", "function", "line")
+    __slots__ = ("children", "count", "depth", "function", "line")
 
-    def __init__(self, function: tuple[str, str, int], line: int) -> None:
+    def __init__(self, function: tuple[str, str, int], line: int, depth: int) -> None:
         self.function = function
         self.line = line
+        self.depth = depth
         self.count = 0
         self.children: dict[tuple[tuple[str, str, int], int], _Node] = {}
 
@@ -48,7 +51,7 @@ class Tracer:
     def __init__(self, files: dict[str, str], example: str) -> None:
         self.files = files
         self.example = example
-        self.root = _Node(("", "", 0), 0)
+        self.root = _Node(("", "", 0), 0, 0)
         self.lines: dict[str, Counter[int]] = {name: Counter() for name in files.values()}
         self.nodes = 0
         self.cut = False
@@ -94,10 +97,10 @@ class Tracer:
             key = self._key(code)
         node = parent.children.get((key, line))
         if node is None:
-            if self.nodes >= MAX_NODES:
+            if self.nodes >= MAX_NODES or parent.depth >= MAX_DEPTH:
                 self.cut = True
                 return
-            node = parent.children[(key, line)] = _Node(key, line)
+            node = parent.children[(key, line)] = _Node(key, line, parent.depth + 1)
             self.nodes += 1
         node.count += 1
         if traced:

@@ -139,7 +139,7 @@ class Worker:
             if request.get("trace"):
                 with self.tracer(traced_files(), filename) as tracer:
                     exec(compiled, module.__dict__)
-                trace = tracer.result()
+                trace = _result(tracer)
             else:
                 exec(compiled, module.__dict__)
                 trace = None
@@ -174,6 +174,14 @@ class Worker:
         with contextlib.suppress(ChildProcessError):
             while os.waitpid(-1, os.WNOHANG) != (0, 0):
                 pass
+
+
+def _result(tracer: Any) -> Any:
+    """The tracer's record; a tracer that fails costs the trace, never the example."""
+    try:
+        return tracer.result()
+    except Exception:
+        return None
 
 
 def _reply(replies: TextIO, message: dict[str, Any]) -> None:
