@@ -33,6 +33,44 @@ HEAD = "---\ntarget: torch.nn.Module.to\n---\nSome text.\n\n"
         ("![pixel](data:image/png;base64,iVBORw0KGgo=)\n", 6, "`data:` URL in `src=`"),
         ("<a href='DATA:text/html,<b>x</b>'>x</a>\n", 6, "`data:` URL in `href=`"),
         ('```python exec="on"\nimport os\n```\n', 6, "executed code fence (`exec=`)"),
+        # Spellings a browser tokenises otherwise than Python's html.parser.
+        ("<!--> <img src=x onerror=alert(1)> -->\n", 6, "inline event handler `onerror=`"),
+        (
+            "<noembed><img title='</noembed><img src=x onerror=alert(1)>'></noembed>\n",
+            6,
+            "`<noembed>` element",
+        ),
+        (
+            "<p><![CDATA[ ]]><img src=x onerror=alert(1)>]]></p>\n",
+            6,
+            "inline event handler `onerror=`",
+        ),
+        (
+            "<svg><a><animate attributeName=href values=javascript:alert(1) /><text>x</text></a></svg>\n",
+            6,
+            "`<svg>` element",
+        ),
+        (
+            "<math><mtext><table><mglyph><style><img src=x onerror=alert(1)>\n",
+            6,
+            "`<math>` element",
+        ),
+        ("<details open ontoggle=alert(1)>x</details>\n", 6, "inline event handler `ontoggle=`"),
+        ("<a href='vbscript:msgbox(1)'>x</a>\n", 6, "`vbscript:` URL in `href=`"),
+        (
+            "<img src='https://example.org/pixel.png'>\n",
+            6,
+            "an image from another host (`src=` must be a path in the site)",
+        ),
+        (
+            "<img src='//example.org/pixel.png'>\n",
+            6,
+            "an image from another host (`src=` must be a path in the site)",
+        ),
+        ("<p style='background:url(x)'>x</p>\n", 6, "`style=` attribute on `<p>`"),
+        ("<base href='https://example.org/'>\n", 6, "`<base>` element"),
+        ("<meta http-equiv=refresh content='0;url=https://example.org'>\n", 6, "`<meta>` element"),
+        ("<input autofocus onfocus=alert(1)>\n", 6, "`<input>` element"),
     ],
 )
 def test_active_content_is_refused_with_file_line_and_reason(tmp_path, body, line, reason):

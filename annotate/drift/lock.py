@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from annotate.drift.fingerprint import code_fingerprint, exact_fingerprint, line_fingerprint
 from annotate.errors import NoteError, Problem
 from annotate.source.geometry import target_text
+from annotate.source.snapshot import SOURCE_FILES
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
@@ -171,6 +172,9 @@ def _span(raw: dict[str, Any]) -> LockedSpan:
 
 
 def _entry(raw: dict[str, Any]) -> LockEntry:
+    if raw["file"] not in SOURCE_FILES:
+        # It names a file the guide reads, nothing else (`../../etc/passwd` included).
+        raise ValueError(f"`file` is {raw['file']!r}, not one of {', '.join(SOURCE_FILES)}")
     return LockEntry(
         torch=str(raw["torch"]),
         commit=str(raw["commit"]),

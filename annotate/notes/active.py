@@ -1,9 +1,12 @@
 """Refuse notes that carry active content: a note is text, never script.
 
 Notes come from pull requests and are shown to every reader, so anything that could run in a
-reader's browser (or at build time) is rejected with the reason, not silently cleaned. The
-check looks at the HTML the note turns into, as a browser would see it (tags and attribute
-names case-folded, entities decoded), so spellings that dodge a text search are caught too.
+reader's browser (or at build time) is rejected with the reason, not silently cleaned. The HTML
+a note turns into is parsed as a browser parses it (html5lib implements the HTML5 parsing
+algorithm: `<!-->`, raw-text elements, CDATA and foreign content end where a browser says) and
+judged against an allowlist of elements, attributes and URL schemes; ammonia (through `nh3`),
+given the same allowlist, must leave the note as it is, so a spelling that one parser misreads
+is still caught by the other.
 """
 
 from __future__ import annotations
@@ -12,59 +15,48 @@ import html
 import re
 from dataclasses import dataclass
 from functools import cache
-from html.parser import HTMLParser
+from typing import Any
+from urllib.parse import urlsplit
 
+import html5lib
+import nh3
 from markdown import Markdown
 
-BANNED_TAGS = frozenset(
+ALLOWED_TAGS = frozenset(
     {
-        "script",
-        "iframe",
-        "object",
-        "embed",
-        "style",
-        "form",
-        "frame",
-        "frameset",
-        "applet",
-        "base",
-        "meta",
-        "link",
-        "noscript",
-        "template",
-        "portal",
+        *("a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "col", "colgroup"),
+        *("dd", "del", "details", "dfn", "div", "dl", "dt", "em", "figcaption", "figure"),
+        *("h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "ins", "kbd", "li", "mark"),
+        *("ol", "p", "pre", "q", "s", "samp", "small", "span", "strong", "sub", "summary"),
+        *("sup", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "u", "ul", "var", "wbr"),
     }
 )
-"""Elements a note may not contain."""
+"""Elements a note may contain: text structure, nothing that loads, runs or submits."""
 
-URL_ATTRIBUTES = frozenset(
-    {
-        "href",
-        "src",
-        "action",
-        "formaction",
-        "xlink:href",
-        "data",
-        "poster",
-        "background",
-        "srcset",
-        "lowsrc",
-        "dynsrc",
-        "ping",
-        "cite",
-        "longdesc",
-        "usemap",
-        "codebase",
-    }
-)
-"""Attributes whose value is loaded or followed as a URL."""
+ALLOWED_ATTRIBUTES: dict[str, frozenset[str]] = {
+    "*": frozenset({"class", "id", "title", "lang", "dir"}),
+    "a": frozenset({"href"}),
+    "img": frozenset({"src", "alt", "width", "height"}),
+    "ol": frozenset({"start", "type"}),
+    "td": frozenset({"colspan", "rowspan", "align"}),
+    "th": frozenset({"colspan", "rowspan", "align", "scope"}),
+    "col": frozenset({"span"}),
+    "details": frozenset({"open"}),
+    "abbr": frozenset(),
+}
+"""Attributes each element may carry (`*`: any allowed element)."""
 
-BANNED_SCHEMES = ("javascript:", "data:", "vbscript:")
+LINK_SCHEMES = frozenset({"http", "https", "mailto"})
+"""Schemes a link may use; relative links and `#anchors` are always fine."""
+MAX_DEPTH = 100
+"""Deeper nesting of elements is refused: no text needs it, and it slows every reader."""
 
 # The extensions notes are rendered with on the site that can produce HTML attributes.
 _EXTENSIONS = ["attr_list", "md_in_html", "admonition", "pymdownx.superfences", "pymdownx.details"]
 _EXEC_FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})[^\n]*\bexec\s*=", re.I | re.M)
 _CONTROL = re.compile(r"[\x00-\x20\x7f]+")
+_NS = re.compile(r"^\{[^}]*\}")
+_ELEMENT_NAME = re.compile(r"^[a-z][a-z0-9-]*$")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -80,28 +72,79 @@ class Finding:
 def scheme_of(value: str) -> str:
     """The URL scheme a browser would see in an attribute value (entities and spaces removed)."""
     decoded = _CONTROL.sub("", html.unescape(html.unescape(value))).lower()
-    return decoded.split(":", 1)[0] + ":" if ":" in decoded else ""
+    return decoded.split(":", 1)[0] + ":" if ":" in decoded.split("/", 1)[0] else ""
 
 
-class _Collector(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.found: list[tuple[str, str]] = []  # (reason, needle to find the source line)
+def _judge_attribute(tag: str, name: str, value: str) -> tuple[str, str] | None:
+    """(reason, needle) when attribute `name=value` of `tag` is not allowed."""
+    if name.startswith("on"):
+        return f"inline event handler `{name}=`", name
+    allowed = ALLOWED_ATTRIBUTES["*"] | ALLOWED_ATTRIBUTES.get(tag, frozenset())
+    if name not in allowed:
+        return f"`{name}=` attribute on `<{tag}>`", name
+    if name in ("href", "src"):
+        scheme = scheme_of(value)
+        if scheme and scheme[:-1] not in LINK_SCHEMES:
+            return f"`{scheme}` URL in `{name}=`", scheme
+        if name == "src" and (scheme or urlsplit(value.strip()).netloc):
+            return "an image from another host (`src=` must be a path in the site)", "src"
+    return None
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in BANNED_TAGS:
-            self.found.append((f"`<{tag}>` element", tag))
-        for name, value in attrs:
-            if name.startswith("on"):
-                self.found.append((f"inline event handler `{name}=`", name))
-            elif name == "style" and value and re.search(r"expression|url\s*\(", value, re.I):
-                self.found.append(("`style` attribute loading content", "style"))
-            elif name in URL_ATTRIBUTES and value is not None:
-                scheme = scheme_of(value)
-                if scheme in BANNED_SCHEMES:
-                    self.found.append((f"`{scheme}` URL in `{name}=`", scheme))
 
-    handle_startendtag = handle_starttag
+def _walk(fragment: Any) -> list[tuple[str, str]]:
+    """(reason, needle) for every element, attribute or comment outside the allowlist."""
+    found: list[tuple[str, str]] = []
+    stack = [(child, 1) for child in reversed(list(fragment))]
+    while stack:
+        element, depth = stack.pop()
+        tag = element.tag
+        if not isinstance(tag, str):  # a comment: inert, and dropped by nothing
+            pass
+        else:
+            name = _NS.sub("", tag).lower()
+            if name not in ALLOWED_TAGS:
+                found.append((f"`<{name}>` element", name))
+            if depth > MAX_DEPTH:
+                found.append((f"elements nested more than {MAX_DEPTH} deep", "<"))
+                continue
+            for attribute, value in element.attrib.items():
+                attribute_name = _NS.sub("", attribute).lower()
+                if isinstance(attribute, tuple):  # html5lib's namespaced attribute form
+                    attribute_name = str(attribute[1]).lower()
+                judged = _judge_attribute(name, attribute_name, value or "")
+                if judged:
+                    found.append(judged)
+        stack.extend((child, depth + 1) for child in reversed(list(element)))
+    return found
+
+
+def _shape(fragment: Any) -> list[tuple[str, tuple[tuple[str, str], ...]]]:
+    """Elements and their attributes in document order: what two parses must agree on."""
+    shape = []
+    for element in fragment.iter():
+        if isinstance(element.tag, str):
+            attributes = tuple(sorted((str(k), str(v)) for k, v in element.attrib.items()))
+            shape.append((_NS.sub("", element.tag).lower(), attributes))
+    return shape
+
+
+def _parse(markup: str) -> Any:
+    return html5lib.parseFragment(markup, container="div", namespaceHTMLElements=False)
+
+
+def _ammonia_changes(markup: str, parsed: Any) -> bool:
+    attributes = {tag: set(names) for tag, names in ALLOWED_ATTRIBUTES.items()}
+    attributes["*"] = set(ALLOWED_ATTRIBUTES["*"])
+    cleaned = nh3.clean(
+        markup,
+        tags=set(ALLOWED_TAGS),
+        attributes=attributes,
+        url_schemes=set(LINK_SCHEMES),
+        link_rel=None,
+        strip_comments=False,
+        generic_attribute_prefixes=set(),
+    )
+    return _shape(_parse(cleaned))[1:] != _shape(parsed)[1:]
 
 
 @cache
@@ -116,16 +159,25 @@ def find_active_content(text: str) -> list[Finding]:
         Finding(line=text.count("\n", 0, match.start()) + 1, reason="executed code fence (`exec=`)")
         for match in _EXEC_FENCE.finditer(text)
     ]
-    collector = _Collector()
-    rendered = _markdown().reset().convert(text)
+    try:
+        rendered = _markdown().reset().convert(text)
+    except RecursionError:
+        return [*findings, Finding(line=1, reason="Markdown nested too deeply to render")]
     # Raw text too: Markdown drops some malformed tags from its output that a browser would
     # still have been handed on another renderer.
-    for source in (rendered, _without_code(text)):
-        collector.feed(source)
-        collector.close()
-        collector.reset()
+    parsed = _parse(rendered)
+    found = _walk(parsed)
+    if not found and _ammonia_changes(rendered, parsed):
+        found.append(("markup the HTML allowlist would change", "<"))
+    # Markdown's own syntax (`<https://...>` autolinks) reads as odd tags in the raw text:
+    # there, only real element names count.
+    found += [
+        (reason, needle)
+        for reason, needle in _walk(_parse(_without_code(text)))
+        if not reason.startswith("`<") or _ELEMENT_NAME.match(needle)
+    ]
     seen: set[tuple[int, str]] = set()
-    for reason, needle in collector.found:
+    for reason, needle in found:
         line = _line_of(text, needle)
         if (line, reason) not in seen:
             seen.add((line, reason))

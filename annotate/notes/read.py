@@ -38,6 +38,39 @@ FIELDS = {
 LANGUAGES = ("en", "zh", "ja", "ko", "fr", "de", "es", "pt", "ru")
 """Language codes a note may declare."""
 
+MAX_NOTE_BYTES = 100_000
+"""A note is commentary on one function: longer than this is refused (and would slow every build)."""
+MAX_NESTING = 20
+"""Lists or quotes nested deeper than this are refused: Markdown's parser recurses on them."""
+
+_CONTROL_CHARACTER = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_NESTED = re.compile(r"^(?:[ \t]*(?:[>*+-]|\d+[.)])[ \t]+)+|^[ \t]*(?:>[ \t]*)+")
+
+
+class _NoteLoader(yaml.SafeLoader):
+    """Safe YAML without anchors and aliases (an alias bomb) and with each key once."""
+
+    def compose_node(self, parent, index):  # type: ignore[no-untyped-def]
+        if self.check_event(yaml.AliasEvent) or getattr(self.peek_event(), "anchor", None):
+            event = self.peek_event()
+            raise yaml.MarkedYAMLError(
+                problem="anchors and aliases (`&x`, `*x`) are not allowed",
+                problem_mark=event.start_mark,
+            )
+        return super().compose_node(parent, index)
+
+    def construct_mapping(self, node, deep=False):  # type: ignore[no-untyped-def]
+        seen = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if key in seen:
+                raise yaml.MarkedYAMLError(
+                    problem=f"the field `{key}` is given twice", problem_mark=key_node.start_mark
+                )
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+
 _LINE_NOTE = re.compile(r"^##[ \t]+(?P<ticks>`+)[ \t]?(?P<code>.+?)[ \t]?(?P=ticks)[ \t]*#*[ \t]*$")
 _COMMENT = re.compile(r"<!--.*?-->", re.S)
 _FENCE = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,})")
@@ -97,6 +130,12 @@ def read_note(file: Path | str, /, *, notes_dir: Path | str | None = None) -> No
         raw = file.read_bytes()
     except OSError as error:
         raise fail(1, f"cannot read the note: {error.strerror}") from error
+    if len(raw) > MAX_NOTE_BYTES:
+        raise fail(
+            1,
+            f"the note is {len(raw) // 1000} kB, more than {MAX_NOTE_BYTES // 1000} kB",
+            "split it into line notes on the lines it explains, or shorten it",
+        )
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -104,6 +143,17 @@ def read_note(file: Path | str, /, *, notes_dir: Path | str | None = None) -> No
         raise fail(line, "the file is not UTF-8", "save it as UTF-8") from error
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     lines = text.split("\n")
+    for number, text_line in enumerate(lines, start=1):
+        control = _CONTROL_CHARACTER.search(text_line)
+        if control:
+            raise fail(
+                number,
+                f"control character U+{ord(control[0]):04X} in the text",
+                "delete it (an editor's 'show invisibles' finds it)",
+            )
+        nested = _NESTED.match(text_line)
+        if nested and len(re.findall(r"[>*+-]|\d+[.)]", nested[0])) > MAX_NESTING:
+            raise fail(number, f"lists or quotes nested more than {MAX_NESTING} deep", "flatten them")
     if not lines or lines[0].strip() != "---":
         raise fail(1, "a note starts with front matter", "put `---`, `target: <path>`, `---` first")
     try:
@@ -112,7 +162,7 @@ def read_note(file: Path | str, /, *, notes_dir: Path | str | None = None) -> No
         raise fail(1, "the front matter is never closed", "end it with a line `---`") from None
     front = "\n".join(lines[1:end])
     try:
-        meta = yaml.safe_load(front) if front.strip() else {}
+        meta = yaml.load(front, Loader=_NoteLoader) if front.strip() else {}
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line = 2 + mark.line if mark is not None else 1
@@ -218,16 +268,54 @@ def _split_body(lines: list[str], start: int) -> tuple[str, int, list[LineNote]]
 
 
 def collect_notes(notes_dir: Path | str, /) -> tuple[list[Note], list[Problem]]:
-    """Every `*.md` under `notes_dir` that reads as a note, and the problems of those that do not."""
+    """Every `*.md` under `notes_dir` that reads as a note, and the problems of those that do not.
+
+    Every other file is a problem too (but the lock file): a note saved as `X.markdown` or
+    `X.MD` would otherwise never be shown, and a link to a file outside the folder would
+    publish what nobody reviewed.
+    """
     notes_dir = Path(notes_dir)
     notes: list[Note] = []
     problems: list[Problem] = []
-    for file in sorted(notes_dir.rglob("*.md")):
+    inside = notes_dir.resolve()
+    for file in sorted(p for p in notes_dir.rglob("*") if p.is_file() or p.is_symlink()):
+        if file.is_symlink() and not file.resolve().is_relative_to(inside):
+            problems.append(
+                Problem(
+                    file=file,
+                    line=1,
+                    message=f"a link to {file.resolve()}, outside {notes_dir}",
+                    fix="put the note itself in the folder",
+                )
+            )
+            continue
+        if file.suffix != ".md":
+            if file.name not in IGNORED_FILES:
+                problems.append(_misnamed(file))
+            continue
         try:
             notes.append(read_note(file, notes_dir=notes_dir))
         except NoteError as error:
             problems.extend(error.problems)
     return notes, problems
+
+
+IGNORED_FILES = frozenset({"notes.lock.json", ".gitkeep", ".DS_Store"})
+"""Files of the notes folder that are not notes."""
+
+
+def _misnamed(file: Path) -> Problem:
+    name, lower = file.name, file.name.lower()
+    for suffix in (".md", ".markdown", ".mdown", ".mkd"):
+        if suffix + "." in lower or lower.endswith(suffix):
+            name = name[: lower.rindex(suffix)]
+            break
+    return Problem(
+        file=file,
+        line=1,
+        message="not read as a note: only `.md` files are notes",
+        fix=f"rename it `{name}.md`, or move it out of the notes folder",
+    )
 
 
 def read_notes(notes_dir: Path | str, /) -> list[Note]:
