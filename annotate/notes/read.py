@@ -153,7 +153,9 @@ def read_note(file: Path | str, /, *, notes_dir: Path | str | None = None) -> No
             )
         nested = _NESTED.match(text_line)
         if nested and len(re.findall(r"[>*+-]|\d+[.)]", nested[0])) > MAX_NESTING:
-            raise fail(number, f"lists or quotes nested more than {MAX_NESTING} deep", "flatten them")
+            raise fail(
+                number, f"lists or quotes nested more than {MAX_NESTING} deep", "flatten them"
+            )
     if not lines or lines[0].strip() != "---":
         raise fail(1, "a note starts with front matter", "put `---`, `target: <path>`, `---` first")
     try:
