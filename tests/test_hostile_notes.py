@@ -100,3 +100,34 @@ def test_a_lock_entry_naming_another_file_is_a_damaged_lock(tmp_path):
     with pytest.raises(NoteError) as caught:
         read_lock(tmp_path / "notes.lock.json")
     assert "etc/passwd" in caught.value.problems[0].message
+
+
+@pytest.mark.parametrize(
+    ("body", "line", "identifier"),
+    [
+        ("Text.\n\nSee [to][torch.nn.Module.too].\n", 6, "torch.nn.Module.too"),
+        ("Text.\n\nSee [Module.nope][].\n", 6, "Module.nope"),
+        (
+            "Text.\n\nSee [a title\nover two lines][torch.nn.Module.gone].\n",
+            7,
+            "torch.nn.Module.gone",
+        ),
+        ("Text.\n\n## `return self._apply(convert)`\n\nSee [x][Module.cpuu].\n", 8, "Module.cpuu"),
+    ],
+)
+def test_check_finds_every_broken_reference_of_a_note_at_its_line(
+    tmp_path, index, body, line, identifier
+):
+    from annotate.notes.references import broken_references
+
+    note = read_note(write_note(tmp_path, "note.md", HEAD + body))
+    (problem,) = broken_references(note, index)
+    assert problem.line == line and f"`{identifier}`" in problem.message
+    assert "did you mean" in problem.fix
+
+
+def test_references_that_resolve_or_sit_in_code_are_fine(tmp_path, index):
+    from annotate.notes.references import broken_references
+
+    body = "See [to][torch.nn.Module.to], [Module.cuda][], `[x][torch.nn.Module.nope]`.\n"
+    assert broken_references(read_note(write_note(tmp_path, "note.md", HEAD + body)), index) == []
