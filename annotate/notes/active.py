@@ -19,6 +19,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import html5lib
+import markdown_exec
 import nh3
 from markdown import Markdown
 
@@ -153,6 +154,59 @@ def _markdown() -> Markdown:
     return Markdown(extensions=_EXTENSIONS)
 
 
+class _FenceWatch:
+    """Every fence markdown-exec would run (or render live: `pyodide`, `tree`), by its code.
+
+    The note is parsed by superfences, as in the build, with one catch-all fence that asks
+    markdown-exec's own validator; so a fence in a quote, a list, an admonition or raw HTML,
+    or spelled with braces, is seen exactly when the build would run it.
+    """
+
+    def __init__(self) -> None:
+        self.pending = False
+        self.found: list[tuple[str, str]] = []
+        fence = {"name": "*", "class": "", "validator": self.validate, "format": self.format}
+        self.markdown = Markdown(
+            extensions=_EXTENSIONS,
+            extension_configs={"pymdownx.superfences": {"custom_fences": [fence]}},
+        )
+
+    def validate(
+        self, language: str, inputs: dict, options: dict, attrs: dict, md: Markdown
+    ) -> bool:
+        self.pending = markdown_exec.validator(language, dict(inputs), {}, {}, md)
+        return True
+
+    def format(self, source: str, language: str, *args: Any, **kwargs: Any) -> str:
+        if self.pending:
+            self.found.append((language, source))
+        self.pending = False
+        return "<pre><code></code></pre>"
+
+    def __call__(self, text: str) -> list[tuple[str, str]]:
+        self.found = []
+        self.markdown.reset().convert(text)
+        return self.found
+
+
+@cache
+def _fence_watch() -> _FenceWatch:
+    return _FenceWatch()
+
+
+def _fence_line(text: str, source: str) -> int:
+    """The line of the fence opener before the first line of `source` in `text`."""
+    lines = text.split("\n")
+    first = next((line.strip() for line in source.split("\n") if line.strip()), "")
+    for number, line in enumerate(lines, start=1):
+        if first and first in line:
+            for back in range(number - 1, 0, -1):
+                if re.search(r"`{3,}|~{3,}", lines[back - 1]):
+                    return back
+            return number
+    return 1
+
+
 def find_active_content(text: str) -> list[Finding]:
     """Every piece of active content in the Markdown `text`, each with its line."""
     findings = [
@@ -161,8 +215,13 @@ def find_active_content(text: str) -> list[Finding]:
     ]
     try:
         rendered = _markdown().reset().convert(text)
+        executed = _fence_watch()(text)
     except RecursionError:
         return [*findings, Finding(line=1, reason="Markdown nested too deeply to render")]
+    for language, source in executed:
+        line = _fence_line(text, source)
+        if not any(f.line == line for f in findings):
+            findings.append(Finding(line=line, reason=f"executed code fence (`{language}`)"))
     # Raw text too: Markdown drops some malformed tags from its output that a browser would
     # still have been handed on another renderer.
     parsed = _parse(rendered)
