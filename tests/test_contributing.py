@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -33,8 +34,21 @@ def step(pattern: str) -> str:
     return match[0]
 
 
+def newcomer_project(root):
+    """A copy of the project in which the object the guide walks through has no note yet."""
+    project = copy_project(root).parent
+    name = re.search(r"^annotate new (\S+)", GUIDE, re.M)[1]
+    note = f"module/{name}.md"
+    (project / "docs/notes" / note).unlink(missing_ok=True)
+    lock = project / "docs/notes/notes.lock.json"
+    data = json.loads(lock.read_text(encoding="utf-8"))
+    data["notes"].pop(note, None)
+    lock.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+    return project
+
+
 def test_a_note_added_by_following_contributing_appears_on_the_site(tmp_path):
-    project = copy_project(tmp_path / "project").parent
+    project = newcomer_project(tmp_path / "project")
     new = step(r"^annotate new \S+.*$")
     example = step(r"(?s)(?<=```markdown\n).*?(?=```\n)")
     refresh = step(r"^annotate refresh \S+\.md.*$")
@@ -71,7 +85,7 @@ def test_a_note_added_by_following_contributing_appears_on_the_site(tmp_path):
 
 
 def test_the_error_shown_in_contributing_is_the_real_one(tmp_path):
-    project = copy_project(tmp_path / "project").parent
+    project = newcomer_project(tmp_path / "project")
     sh(step(r"^annotate new \S+.*$"), project)
     shown = step(r"(?s)(?<=```text\n)error: .*?(?=\n```)")
     path, line, anchor = re.match(r"error: (\S+?):(\d+): line anchor `([^`]+)`", shown).groups()

@@ -55,9 +55,10 @@ class Tracer:
         self.lines: dict[str, Counter[int]] = {name: Counter() for name in files.values()}
         self.nodes = 0
         self.cut = False
-        self._frames: dict[int, tuple[FrameType, _Node]] = {}
+        self._frames: dict[int, tuple[FrameType, _Node | None]] = {}
         """id(frame) of each live (or suspended generator) traced frame → it and its node; the
-        frame is held so that its id is not reused while it is here."""
+        frame is held so that its id is not reused while it is here. A frame below the depth
+        limit has no node: it is known, so a generator resumed there costs one look-up."""
         self._monitoring = sys.version_info >= (3, 12)
 
     # What a call is, whichever way it was observed.
@@ -65,8 +66,10 @@ class Tracer:
     def _key(self, code: CodeType) -> tuple[str, str, int]:
         return (self.files[code.co_filename], code.co_qualname, code.co_firstlineno)
 
-    def _parent(self, frame: FrameType) -> tuple[_Node, int] | None:
-        """The node of the nearest traced (or example) frame below `frame`, and its current line."""
+    def _parent(self, frame: FrameType) -> tuple[_Node | None, int] | None:
+        """The node of the nearest traced (or example) frame below `frame`, and its current line.
+
+        The node is `None` when that frame is itself past the depth limit."""
         caller = frame.f_back
         while caller is not None:
             held = self._frames.get(id(caller))
@@ -89,6 +92,10 @@ class Tracer:
         if found is None:
             return
         parent, line = found
+        if parent is None:  # below a call already past the depth limit
+            if traced:
+                self._frames[id(frame)] = (frame, None)
+            return
         if not traced:
             if parent is self.root:
                 return  # the example calling its own functions: not a call into the files
@@ -99,6 +106,8 @@ class Tracer:
         if node is None:
             if self.nodes >= MAX_NODES or parent.depth >= MAX_DEPTH:
                 self.cut = True
+                if traced:
+                    self._frames[id(frame)] = (frame, None)
                 return
             node = parent.children[(key, line)] = _Node(key, line, parent.depth + 1)
             self.nodes += 1
@@ -115,7 +124,8 @@ class Tracer:
         if event != "call":
             return None
         self._enter(frame)
-        if id(frame) in self._frames:
+        held = self._frames.get(id(frame))
+        if held is not None and held[1] is not None:
             return self._local
         return None
 
