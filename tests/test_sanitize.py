@@ -73,7 +73,11 @@ HEAD = "---\ntarget: torch.nn.Module.to\n---\nSome text.\n\n"
         ("<input autofocus onfocus=alert(1)>\n", 6, "`<input>` element"),
         # Fences the build would run, wherever superfences finds them.
         ('> ```python exec="1"\n> import os\n> ```\n', 6, "executed code fence (`python`)"),
-        ('!!! note\n    ```python exec="on"\n    import os\n    ```\n', 7, "executed code fence (`exec=`)"),
+        (
+            '!!! note\n    ```python exec="on"\n    import os\n    ```\n',
+            7,
+            "executed code fence (`exec=`)",
+        ),
         ("```pyodide\nimport js\n```\n", 6, "executed code fence (`pyodide`)"),
         ("Text.\n\n```tree\nroot\n```\n", 8, "executed code fence (`tree`)"),
     ],
