@@ -7,15 +7,17 @@ import json
 import shutil
 import subprocess
 import sys
+from collections import Counter
 from pathlib import Path
 
 import pytest
 
 from annotate.examples import tracer as example_trace
 from annotate.examples.runner import Example, ExampleRunner, trace_json
-from annotate.examples.traces import read_trace
+from annotate.examples.traces import executed_lines, observed_calls, read_trace
 from annotate.source.snapshot import SOURCE_FILES
 
+MODULE = "torch.nn.modules.module.Module"
 LIBRARY = """\
 def leaf(x):
     return x + 1
@@ -211,8 +213,13 @@ def test_real_examples_trace_state_dict_and_load_state_dict(installed_torch):
         if callee == "Module._load_from_state_dict"
     )
     assert reached == modules
+    # As griffe paths: the nested `load` counts as load_state_dict, which reaches the loader.
+    observed = observed_calls([loaded.trace])
+    assert observed[(f"{MODULE}.load_state_dict", f"{MODULE}._load_from_state_dict")] == modules
+    assert (f"{MODULE}.load_state_dict", f"{MODULE}.load_state_dict") not in observed
     # Lines: the strict load ran the missing/unexpected check branch (`if strict:`) of load_state_dict.
-    ran = loaded.trace.lines[mod]
+    ran = executed_lines([loaded.trace, saved.trace])[mod]
+    assert ran == Counter(loaded.trace.lines[mod]) + Counter(saved.trace.lines[mod])
     strict_line = _line_of(installed_torch, "        if strict:", after="    def load_state_dict(")
     assert ran.get(strict_line, 0) >= 1
 

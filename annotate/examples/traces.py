@@ -103,3 +103,43 @@ def read_trace(data: Any) -> Trace:
         return Trace(calls=tuple(_node(node) for node in data["calls"]), lines=lines, cut=cut)
     except (KeyError, TypeError, AttributeError, RecursionError) as error:
         raise ValueError(f"trace: {error}") from None
+
+
+MODULE_OF = {
+    "torch/nn/modules/module.py": "torch.nn.modules.module",
+    "torch/nn/modules/container.py": "torch.nn.modules.container",
+}
+"""The module each traced file defines, to turn a qualified name into a griffe path."""
+
+
+def object_path(node: CallNode) -> str | None:
+    """The griffe path of the class or function `node` ran in; a nested function counts as the
+    function it is defined in (griffe, like the guide, knows no nested functions)."""
+    module = MODULE_OF.get(node.file)
+    if module is None:
+        return None
+    return f"{module}.{node.function.split('.<locals>.', 1)[0]}"
+
+
+def observed_calls(traces: list[Trace]) -> Counter[tuple[str, str]]:
+    """(caller, callee) griffe paths → calls seen at run time, over `traces`; a nested
+    function's calls count as its enclosing function's, and calls within one function are left out."""
+    counts: Counter[tuple[str, str]] = Counter()
+    for trace in traces:
+        for root in trace.calls:
+            for parent, node in root.walk():
+                if parent is None or node.is_hook:
+                    continue
+                caller, callee = object_path(parent), object_path(node)
+                if caller and callee and caller != callee:
+                    counts[(caller, callee)] += node.count
+    return counts
+
+
+def executed_lines(traces: list[Trace]) -> dict[str, Counter[int]]:
+    """File → line → times it ran, over `traces`."""
+    lines: dict[str, Counter[int]] = {}
+    for trace in traces:
+        for file, counts in trace.lines.items():
+            lines.setdefault(file, Counter()).update(counts)
+    return lines
