@@ -1,0 +1,67 @@
+"""Every file under docs/ is a note, a page of the navigation, or a problem naming the fix."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from mkdocs.config import load_config
+
+from annotate.notes.published import unchecked_files
+from tests.conftest import ROOT, write_note
+
+
+def nav_pages(config) -> list[str]:
+    pages = []
+
+    def walk(items):
+        for item in items:
+            for value in item.values() if isinstance(item, dict) else [item]:
+                if isinstance(value, list):
+                    walk(value)
+                elif isinstance(value, str) and value.endswith(".md"):
+                    pages.append(value)
+
+    walk(config.nav)
+    return pages
+
+
+def test_the_repository_publishes_nothing_unchecked():
+    config = load_config(str(ROOT / "mkdocs.yml"))
+    docs = Path(config.docs_dir)
+    generated = [p for p in nav_pages(config) if not (docs / p).exists()]
+    problems = unchecked_files(
+        docs, pages=nav_pages(config), notes_dir=docs / "notes", generated=generated
+    )
+    assert problems == []
+
+
+def test_stray_pages_active_files_and_links_out_are_problems(tmp_path):
+    docs = tmp_path / "docs"
+    write_note(docs, "index.md", "# Home\n")
+    write_note(docs, "notes/module/Module.to.md", "a note\n")
+    write_note(docs, "note/module/Module.cuda.md", "a note in a mistyped folder\n")
+    write_note(docs, "extra.md", "# Not in the navigation\n")
+    write_note(docs, "evil.html", "<script>alert(1)</script>\n")
+    write_note(docs, "images/x.SVG", "<svg onload=alert(1)></svg>\n")
+    write_note(docs, "images/fine.png", "png")
+    secret = write_note(tmp_path, "secret.md", "outside\n")
+    os.symlink(secret, docs / "linked.md")
+    problems = {
+        p.file.relative_to(docs).as_posix(): p
+        for p in unchecked_files(docs, pages=["index.md", "linked.md"], notes_dir=docs / "notes")
+    }
+    assert sorted(problems) == [
+        "evil.html",
+        "extra.md",
+        "images/x.SVG",
+        "linked.md",
+        "note/module/Module.cuda.md",
+    ]
+    assert (
+        problems["note/module/Module.cuda.md"].fix
+        == "a note belongs in `notes/`: move it to `notes/module/Module.cuda.md`"
+    )
+    assert "navigation" in problems["extra.md"].message and "`nav:`" in problems["extra.md"].fix
+    assert "outside" in problems["linked.md"].message
+    assert "unchecked" in problems["evil.html"].message
