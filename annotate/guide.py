@@ -6,19 +6,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from annotate.attach import AttachedNote, attach_notes
-from annotate.calls import CallGraph, build_call_graph
+from annotate.drift.lock import LOCK_NAME, Lock, read_lock
 from annotate.errors import NoteError, Problem
-from annotate.index import ObjectIndex, build_index
-from annotate.locate import LocatedNotes, locate_notes
-from annotate.lock import LOCK_NAME, Lock, read_lock
-from annotate.notes import Note, collect_notes
-from annotate.snapshot import Snapshot, take_snapshot
+from annotate.notes.attach import AttachedNote, attach_notes
+from annotate.notes.locate import LocatedNotes, locate_notes
+from annotate.notes.read import Note, collect_notes
+from annotate.source.index import ObjectIndex, build_index
+from annotate.source.resolve import CallGraph, build_call_graph
+from annotate.source.snapshot import Snapshot, take_snapshot
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
-    from annotate.states import NoteState
+    from annotate.drift.states import NoteState
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -19,21 +19,21 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File
 from mkdocs.utils import get_relative_url
 
-from annotate.callgraph import Diagram, read_directives, render_svg, svg_links_as_xlink
-from annotate.coverage import coverage_map, render_coverage
+from annotate.drift.lock import LOCK_NAME
+from annotate.drift.states import NoteState
 from annotate.errors import AnnotateError, Problem
-from annotate.example_fences import EXECUTED_LANGUAGES, ExampleFences, bind_fences
-from annotate.examples import ExampleRunner
-from annotate.filepage import file_anchor_ids, render_file
+from annotate.examples.fences import EXECUTED_LANGUAGES, ExampleFences, bind_fences
+from annotate.examples.runner import ExampleRunner
 from annotate.guide import Guide, read_guide
-from annotate.highlight import preload
-from annotate.links import doc_heading_ids
-from annotate.lock import LOCK_NAME
-from annotate.maintenance import maintenance_page
-from annotate.payload import render_payload
-from annotate.render import COMMIT_URL
-from annotate.snapshot import SOURCE_FILES
-from annotate.states import NoteState
+from annotate.site.coverage import coverage_map, render_coverage
+from annotate.site.diagrams import Diagram, read_directives, render_svg, svg_links_as_xlink
+from annotate.site.file_page import file_anchor_ids, render_file
+from annotate.site.highlight import preload
+from annotate.site.links import doc_heading_ids
+from annotate.site.maintenance import maintenance_page
+from annotate.site.segments import COMMIT_URL
+from annotate.site.views import render_payload
+from annotate.source.snapshot import SOURCE_FILES
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -42,8 +42,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("mkdocs.plugins.annotate")
 
-_PACKAGE = Path(__file__).parent
-_ASSETS = _PACKAGE / "assets"
+_SITE = Path(__file__).parent / "site"
+_ASSETS = _SITE / "assets"
 _SHOWN = re.compile(r'data-an-note="([^"]+)"')
 FILE_PAGES = {f"files/{Path(rel).stem}.md": rel for rel in SOURCE_FILES}
 """Generated whole-file pages, by their place in the site."""
@@ -147,7 +147,7 @@ class AnnotatePlugin(BasePlugin[AnnotateConfig]):
             "files": [Path(rel).name for rel in SOURCE_FILES],
         }
         # In front of the theme's own templates, behind a project's `custom_dir`.
-        config.theme.dirs.insert(1 if config.theme.custom_dir else 0, str(_PACKAGE / "theme"))
+        config.theme.dirs.insert(1 if config.theme.custom_dir else 0, str(_SITE / "theme"))
         self.shown = set()
         self.diagrams = {}
         self.primary = set()
@@ -162,16 +162,18 @@ class AnnotatePlugin(BasePlugin[AnnotateConfig]):
                 "annotate: add the `mkdocstrings` plugin after `annotate` in mkdocs.yml"
             )
         if plugin.config.custom_templates is None:
-            plugin.config.custom_templates = str(_PACKAGE / "templates")
+            plugin.config.custom_templates = str(_SITE / "templates")
         python: dict[str, Any] = plugin.config.handlers.setdefault("python", {})
         python["paths"] = [str(snapshot_root)]
         options: dict[str, Any] = python.setdefault("options", {})
         extensions = [
             ext
             for ext in options.get("extensions", [])
-            if "annotate.griffe_extension" not in str(ext)
+            if "annotate.site.griffe_extension" not in str(ext)
         ]
-        extensions.append({"annotate.griffe_extension:NotesExtension": {"payload": str(payload)}})
+        extensions.append(
+            {"annotate.site.griffe_extension:NotesExtension": {"payload": str(payload)}}
+        )
         options["extensions"] = extensions
 
     def _configure_examples(self, config: MkDocsConfig, *, cache: Path) -> None:

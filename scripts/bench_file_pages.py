@@ -146,7 +146,7 @@ def main() -> int:
         print(json.dumps(build(Path(config_file), Path(site), page)))
         return 0
     sys.path.insert(0, str(ROOT))
-    from annotate.snapshot import find_torch
+    from annotate.source.snapshot import find_torch
 
     module_py = find_torch().parent / "torch/nn/modules/module.py"
     with tempfile.TemporaryDirectory(prefix="bench-file-pages-") as tmp:

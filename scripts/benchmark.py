@@ -75,7 +75,7 @@ def _guide_project(tmp: Path) -> Path:
 
 
 def _floor_project(tmp: Path) -> Path:
-    from annotate.snapshot import SOURCE_FILES, find_torch
+    from annotate.source.snapshot import SOURCE_FILES, find_torch
 
     package = find_torch(os.environ.get("ANNOTATE_TORCH_ROOT"))
     project = tmp / "floor"
@@ -103,8 +103,8 @@ def _median(values: list[float]) -> float:
 
 
 def _snapshot_and_index(tmp: Path, runs: int) -> tuple[float, float]:
-    from annotate.index import build_index
-    from annotate.snapshot import take_snapshot
+    from annotate.source.index import build_index
+    from annotate.source.snapshot import take_snapshot
 
     root = os.environ.get("ANNOTATE_TORCH_ROOT")
     cold, index = [], []

@@ -24,7 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from annotate.examples import Example, ExampleRunner  # noqa: E402
+from annotate.examples.runner import Example, ExampleRunner  # noqa: E402
 
 FENCE = '```python exec="on" source="above" result="text" session="{session}"'
 BODIES = [

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from annotate.guide import Guide, load_guide
-from annotate.index import ObjectIndex, build_index
-from annotate.snapshot import SOURCE_FILES, Snapshot, find_torch, take_snapshot
+from annotate.source.index import ObjectIndex, build_index
+from annotate.source.snapshot import SOURCE_FILES, Snapshot, find_torch, take_snapshot
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTES = ROOT / "docs" / "notes"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from annotate.callgraph import layers, read_directives, render_svg
+from annotate.site.diagrams import layers, read_directives, render_svg
 from tests.htmltree import parse
 
 M = "torch.nn.modules.module.Module"

@@ -6,11 +6,11 @@ import ast
 
 import pytest
 
-from annotate.calls import build_call_graph
-from annotate.filepage import render_file
-from annotate.index import build_index
-from annotate.links import docs_url
-from annotate.snapshot import take_snapshot
+from annotate.site.file_page import render_file
+from annotate.site.links import docs_url
+from annotate.source.index import build_index
+from annotate.source.resolve import build_call_graph
+from annotate.source.snapshot import take_snapshot
 from tests.conftest import make_torch_tree
 from tests.htmltree import parse
 
@@ -21,6 +21,12 @@ CONTAINER = "torch.nn.modules.container"
 @pytest.fixture(scope="module")
 def graph(index):
     return build_call_graph(index)
+
+
+def references_in(graph, file, start, end):
+    """References on lines `start`..`end` of `file`, in reading order."""
+    found = [r for (line, _), r in graph.references.get(file, {}).items() if start <= line <= end]
+    return sorted(found, key=lambda r: (r.line, r.col))
 
 
 def class_methods(index, relpath, cls):
@@ -104,14 +110,14 @@ def test_container_names_resolve_across_files(graph, index):
     module_refs = [r for r in refs.values() if r.name == "Module"]
     assert module_refs and all(r.target == f"{MODULE}.Module" for r in module_refs)
     init = index.get("Sequential.__init__")
-    inside = graph.references_in(CON, init.lineno, init.endlineno)
+    inside = references_in(graph, CON, init.lineno, init.endlineno)
     assert any(r.name == "__init__" and r.target == f"{MODULE}.Module.__init__" for r in inside)
     assert any(r.name == "add_module" and r.target == f"{MODULE}.Module.add_module" for r in inside)
 
 
 def test_attributes_link_and_unknown_objects_stay_plain(graph, index):
     apply = index.get("Module._apply")
-    refs = graph.references_in(MOD, apply.lineno, apply.endlineno)
+    refs = references_in(graph, MOD, apply.lineno, apply.endlineno)
     assert any(r.name == "_parameters" and r.target == f"{MODULE}.Module._parameters" for r in refs)
     lines = index.lines[MOD]
     # `module._apply(fn)`: `module` is a child of unknown type, so its `_apply` is not linked.
@@ -162,7 +168,7 @@ def test_resolution_is_honest_on_shadowing_unknown_and_rebound_names(tmp_path, i
         return {r.name: r.target for (line, _), r in refs.items() if line == n}
 
     shadowed = index.get("_probe_shadowed")
-    assert graph.references_in(MOD, shadowed.lineno, shadowed.endlineno) == []
+    assert references_in(graph, MOD, shadowed.lineno, shadowed.endlineno) == []
     assert graph.calls[f"{MODULE}._probe_global"] == (f"{MODULE}._addindent",)
     assert targets_on("child._apply(None)") == {}
     helper = targets_on("return self._apply(None), self.nowhere()")
@@ -220,7 +226,7 @@ def test_public_objects_link_to_the_pytorch_docs(index):
 
 
 def test_calls_python_makes_for_a_method_count_as_calls(index):
-    from annotate.calls import build_call_graph
+    from annotate.source.resolve import build_call_graph
 
     graph = build_call_graph(index)
     container = "torch.nn.modules.container."

@@ -7,8 +7,8 @@ import shutil
 
 import pytest
 
-from annotate.lock import dump_lock, read_lock
-from annotate.notes import read_notes
+from annotate.drift.lock import dump_lock, read_lock
+from annotate.notes.read import read_notes
 from tests import drift_cases as cases
 from tests.conftest import NOTES, make_torch_tree, write_note
 
@@ -179,8 +179,8 @@ def test_refresh_all_writes_the_same_lock_twice(tmp_path):
     ],
 )
 def test_a_damaged_lock_file_is_reported_not_a_traceback(tmp_path, content):
+    from annotate.drift.lock import read_lock
     from annotate.errors import NoteError
-    from annotate.lock import read_lock
 
     lock = tmp_path / "notes.lock.json"
     lock.write_bytes(content)

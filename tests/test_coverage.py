@@ -8,7 +8,7 @@ from html import escape
 
 import pytest
 
-from annotate.coverage import LEGEND, coverage_map, render_coverage
+from annotate.site.coverage import LEGEND, coverage_map, render_coverage
 
 
 def test_every_class_and_function_is_a_cell_in_file_order(guide):

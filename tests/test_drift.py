@@ -6,13 +6,13 @@ import re
 
 import pytest
 
-from annotate.drift_view import object_drift_view
+from annotate.drift.fingerprint import normalised_tokens
+from annotate.drift.lock import read_lock
 from annotate.errors import NoteError
-from annotate.fingerprint import normalised_tokens
 from annotate.guide import Guide, load_guide
-from annotate.locate import locate_notes
-from annotate.lock import read_lock
-from annotate.notes import read_notes
+from annotate.notes.locate import locate_notes
+from annotate.notes.read import read_notes
+from annotate.site.drift_views import object_drift_view
 from tests import drift_cases as cases
 from tests.conftest import make_torch_tree, write_note
 

@@ -13,14 +13,14 @@ from markdown_exec import formatter as markdown_exec_formatter
 from markdown_exec import validator
 
 from annotate.errors import AnnotateError, ExampleError
-from annotate.example_fences import (
+from annotate.examples.fences import (
     ExampleFences,
     bind_fences,
     collect_examples,
     formatter,
     locate_fences,
 )
-from annotate.examples import Example, ExampleRunner
+from annotate.examples.runner import Example, ExampleRunner
 from tests.conftest import ROOT
 
 
@@ -105,7 +105,7 @@ def test_a_raising_example_names_its_page_line_and_its_own_frames_only(runner):
     assert 'File "docs/p.md", line 22, in f' in error.details
     assert "raise ValueError('boom')" in error.details
     assert "Traceback" not in str(error)
-    assert "example_worker" not in str(error)
+    assert "worker.py" not in str(error)
 
 
 def test_a_failing_assert_is_reported_with_its_message(runner):
@@ -318,5 +318,5 @@ def test_python_fences_formatted_by_markdown_exec_are_refused():
             "custom_fences": [{"name": "python", "format": markdown_exec_formatter}]
         }
     }
-    with pytest.raises(AnnotateError, match=r"annotate\.example_fences\.formatter"):
+    with pytest.raises(AnnotateError, match=r"annotate\.examples\.fences\.formatter"):
         bind_fences(configs, lambda *a, **k: "")

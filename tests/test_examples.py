@@ -12,8 +12,8 @@ import pytest
 from mkdocs.config import load_config
 
 from annotate.errors import ExampleError
-from annotate.example_fences import collect_examples
-from annotate.examples import Example, ExampleRunner
+from annotate.examples.fences import collect_examples
+from annotate.examples.runner import Example, ExampleRunner
 from tests.conftest import ROOT
 
 CONFIG = load_config(str(ROOT / "mkdocs.yml"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from annotate.fingerprint import (
+from annotate.drift.fingerprint import (
     code_fingerprint,
     exact_fingerprint,
     line_fingerprint,

@@ -4,7 +4,7 @@ import ast
 
 import pytest
 
-from annotate.snapshot import MODULES
+from annotate.source.snapshot import MODULES
 
 
 def test_every_class_and_function_is_indexed_with_its_lines(index, snapshot):
@@ -21,16 +21,15 @@ def test_every_class_and_function_is_indexed_with_its_lines(index, snapshot):
             ]
             # The last definition of a name wins, as in Python (overload stubs come first).
             for child in {c.name: c for c in defs}.values():
-                if True:
-                    path = f"{prefix}.{child.name}"
-                    info = index.objects.get(path)
-                    assert info is not None, path
-                    assert info.endlineno == child.end_lineno
-                    first = min([child.lineno, *(d.lineno for d in child.decorator_list)])
-                    assert info.lineno == first, path
-                    seen += 1
-                    if isinstance(child, ast.ClassDef):
-                        visit(child, path)
+                path = f"{prefix}.{child.name}"
+                info = index.objects.get(path)
+                assert info is not None, path
+                assert info.endlineno == child.end_lineno
+                first = min([child.lineno, *(d.lineno for d in child.decorator_list)])
+                assert info.lineno == first, path
+                seen += 1
+                if isinstance(child, ast.ClassDef):
+                    visit(child, path)
 
         visit(tree, module)
         assert seen > 5

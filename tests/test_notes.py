@@ -2,11 +2,11 @@ from __future__ import annotations
 
 import pytest
 
-from annotate.attach import attach_notes as attach_located
+from annotate.drift.lock import Lock
 from annotate.errors import NoteError
-from annotate.locate import locate_notes
-from annotate.lock import Lock
-from annotate.notes import read_note, read_notes
+from annotate.notes.attach import attach_notes as attach_located
+from annotate.notes.locate import locate_notes
+from annotate.notes.read import read_note, read_notes
 from tests.conftest import NOTES, write_note
 
 

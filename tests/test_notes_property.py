@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from annotate.errors import NoteError
-from annotate.notes import Note, read_note
+from annotate.notes.read import Note, read_note
 
 _keys = st.sampled_from(["target", "lang", "title", "tagret", "", "- x", "a: b", "?", "&a", "*a"])
 _values = st.one_of(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from annotate.errors import NoteError
-from annotate.notes import read_note
+from annotate.notes.read import read_note
 from tests.conftest import copy_project, run_mkdocs, write_note
 
 HEAD = "---\ntarget: torch.nn.Module.to\n---\nSome text.\n\n"

@@ -8,11 +8,11 @@ import sys
 import pytest
 
 from annotate.cli import main
+from annotate.drift.lock import LOCK_NAME, read_lock
 from annotate.errors import ScaffoldError
 from annotate.guide import load_guide
-from annotate.lock import LOCK_NAME, read_lock
-from annotate.notes import read_note
-from annotate.scaffold import new_note, signature
+from annotate.notes.read import read_note
+from annotate.notes.scaffold import new_note, signature
 from tests.conftest import ROOT, write_note
 
 

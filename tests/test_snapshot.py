@@ -9,7 +9,13 @@ from pathlib import Path
 import pytest
 
 from annotate.errors import SnapshotError
-from annotate.snapshot import MANIFEST, SOURCE_FILES, find_torch, load_snapshot, take_snapshot
+from annotate.source.snapshot import (
+    MANIFEST,
+    SOURCE_FILES,
+    find_torch,
+    load_snapshot,
+    take_snapshot,
+)
 from tests.conftest import make_torch_tree
 
 
@@ -38,7 +44,7 @@ def test_snapshot_is_a_minimal_package_with_public_reexports(snapshot):
 
 def test_finding_torch_does_not_import_it():
     code = (
-        "import sys; from annotate.snapshot import find_torch; find_torch(); "
+        "import sys; from annotate.source.snapshot import find_torch; find_torch(); "
         "print('torch' in sys.modules)"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

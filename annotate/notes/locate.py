@@ -3,32 +3,30 @@
 This is the one place a note's target is resolved and its line anchors searched; attaching,
 the views, `annotate check`, the coverage map and the maintenance page all read the result.
 
-Each note and line note gets one `NoteState` (`annotate.states` says what each implies).
+Each note and line note gets one `NoteState` (`annotate.drift.states` says what each implies).
 The target is found by its path only, and a line note only inside its own target's span:
 nothing is ever re-attached by similarity, so a note is never shown beside the wrong code.
 """
 
 from __future__ import annotations
 
-import ast
 import difflib
 import re
 from dataclasses import dataclass
-from functools import cache
 from typing import TYPE_CHECKING
 
+from annotate.drift.fingerprint import code_fingerprint, exact_fingerprint, line_fingerprint
+from annotate.drift.states import NoteState, worst
 from annotate.errors import Problem, did_you_mean
-from annotate.fingerprint import code_fingerprint, exact_fingerprint, line_fingerprint
-from annotate.lock import target_text
-from annotate.states import NoteState, worst
+from annotate.source.geometry import statement_end, target_text
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
     from pathlib import Path
 
-    from annotate.index import ObjectIndex, ObjectInfo
-    from annotate.lock import Lock, LockedSpan, LockEntry
-    from annotate.notes import LineNote, Note
+    from annotate.drift.lock import Lock, LockedSpan, LockEntry
+    from annotate.notes.read import LineNote, Note
+    from annotate.source.index import ObjectIndex, ObjectInfo
 
 CHECK_HINT = "`annotate check` lists every note's state"
 
@@ -167,26 +165,6 @@ def _anchor_problem(
         )
         message = f"line anchor `{line_note.anchor}` matches no line of `{obj.short}`"
     return Problem(file=file, line=line_note.line, message=message, fix=fix)
-
-
-def statement_end(index: ObjectIndex, file: str, line: int) -> int:
-    """Last line of the simple statement starting at `line` (the header of a compound one)."""
-    return _ends_for("\n".join(index.lines[file])).get(line, line)
-
-
-@cache
-def _ends_for(source: str) -> dict[int, int]:
-    ends: dict[int, int] = {}
-    for node in ast.walk(ast.parse(source)):
-        if not isinstance(node, ast.stmt) or node.lineno in ends:
-            continue
-        body = getattr(node, "body", None)
-        if isinstance(body, list) and body and isinstance(body[0], ast.stmt):
-            end = max(node.lineno, body[0].lineno - 1)
-        else:
-            end = node.end_lineno or node.lineno
-        ends[node.lineno] = end
-    return ends
 
 
 def _lines(start: int, end: int) -> str:

@@ -6,17 +6,17 @@ from dataclasses import dataclass
 from html import escape
 from typing import TYPE_CHECKING
 
-from annotate.drift_view import drift_html, line_drift_html, line_drift_view, object_drift_view
-from annotate.links import anchor_wrap, file_href, file_page_links, release_tag
-from annotate.locate import statement_end
-from annotate.render import Mark, cut, docstring_spans, upstream_url
+from annotate.site.drift_views import drift_html, line_drift_html, line_drift_view, object_drift_view
+from annotate.site.links import anchor_wrap, file_href, file_page_links, release_tag
+from annotate.site.segments import Mark, cut, upstream_url
+from annotate.source.geometry import docstring_spans, header_end
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
 
-    from annotate.attach import AttachedLineNote, AttachedNote
+    from annotate.notes.attach import AttachedLineNote, AttachedNote
     from annotate.guide import Guide
-    from annotate.index import ObjectInfo
+    from annotate.source.index import ObjectInfo
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -83,9 +83,8 @@ def render_file(
         obj = attached.obj
         if obj.file != relpath or attached.note.lang != "en":  # as chapters show them
             continue
-        header_end = _header_end(guide, obj)
         marks.append(
-            Mark(start=obj.lineno, end=header_end, items=(_ObjectEntry(attached=attached),))
+            Mark(start=obj.lineno, end=header_end(index, obj), items=(_ObjectEntry(attached=attached),))
         )
         marks.extend(
             Mark[_Entry](
@@ -94,7 +93,7 @@ def render_file(
             for ln in attached.line_notes
         )
     marks.extend(
-        Mark[_Entry](start=obj.lineno, end=_header_end(guide, obj), items=(_LinksEntry(obj=obj),))
+        Mark[_Entry](start=obj.lineno, end=header_end(guide.index, obj), items=(_LinksEntry(obj=obj),))
         for obj in index.objects.values()
         if obj.file == relpath and obj.kind in ("class", "function")
     )
@@ -131,17 +130,6 @@ def render_file(
         f'<div class="an-file" data-an-file="{relpath}">{head}{_object_index(guide, relpath)}'
         f'<div class="an-source an-whole">{"".join(rows)}</div></div>'
     )
-
-
-def _header_end(guide: Guide, obj: ObjectInfo) -> int:
-    lines = guide.index.lines[obj.file]
-    for n in range(obj.lineno, obj.endlineno + 1):
-        text = lines[n - 1].lstrip()
-        if text.startswith(("def ", "async def ", "class ")) or (
-            obj.kind == "attribute" and text.startswith(obj.name)
-        ):
-            return statement_end(guide.index, obj.file, n)
-    return obj.lineno
 
 
 def _aside(guide: Guide, item: _ObjectEntry | _LineEntry, markdown: Callable[[str], str]) -> str:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from annotate.states import NoteState
+from annotate.drift.states import NoteState
 
 if TYPE_CHECKING:
     from annotate.guide import Guide
-    from annotate.index import ObjectIndex
-    from annotate.locate import LocatedNote
+    from annotate.source.index import ObjectIndex
+    from annotate.notes.locate import LocatedNote
 
 
 def _cell(text: str) -> str:

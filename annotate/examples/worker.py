@@ -1,6 +1,6 @@
 """The process that runs executed examples: imports torch once, then runs one example per request.
 
-It is started as a script by `annotate.example_process` and speaks JSON lines over copies of
+It is started as a script by `annotate.examples.process` and speaks JSON lines over copies of
 its stdin and stdout; it imports nothing from `annotate`, so it runs wherever torch imports.
 Requests: `{"code", "filename", "offset", "session", "fresh", "cwd", "output", "columns"}`.
 Replies: `{"ok": true}` or `{"ok": false, "reason": "raised KeyError: 'x'", "error": "<the

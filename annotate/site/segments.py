@@ -7,15 +7,16 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import TYPE_CHECKING, Generic, TypeVar
 
-from annotate.highlight import highlight_lines, line_html, line_tokens
+from annotate.site.highlight import highlight_lines, line_html, line_tokens
+from annotate.source.geometry import docstring_spans
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping, Sequence
 
-    from annotate.attach import AttachedLineNote
-    from annotate.highlight import Wrap
-    from annotate.index import ObjectIndex, ObjectInfo
-    from annotate.snapshot import Snapshot
+    from annotate.notes.attach import AttachedLineNote
+    from annotate.site.highlight import Wrap
+    from annotate.source.index import ObjectIndex, ObjectInfo
+    from annotate.source.snapshot import Snapshot
 
 UPSTREAM = "https://github.com/pytorch/pytorch/blob/{commit}/{file}#L{start}-L{end}"
 COMMIT_URL = "https://github.com/pytorch/pytorch/commit/{commit}"
@@ -124,31 +125,6 @@ def _split(start: int, end: int, folds: Sequence[tuple[int, int]]) -> list[tuple
     if cursor <= end:
         runs.append((cursor, end, False))
     return runs
-
-
-def docstring_spans(index: ObjectIndex, file: str, *, min_lines: int = 4) -> list[tuple[int, int]]:
-    """The lines of every docstring of `file` at least `min_lines` long (shorter ones stay open)."""
-    return [
-        span
-        for span in _docstrings("\n".join(index.lines[file]))
-        if span[1] - span[0] + 1 >= min_lines
-    ]
-
-
-@cache
-def _docstrings(source: str) -> tuple[tuple[int, int], ...]:
-    spans = []
-    for node in ast.walk(ast.parse(source)):
-        if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef):
-            first = node.body[0] if node.body else None
-            if (
-                isinstance(first, ast.Expr)
-                and isinstance(first.value, ast.Constant)
-                and isinstance(first.value.value, str)
-                and first.end_lineno is not None
-            ):
-                spans.append((first.lineno, first.end_lineno))
-    return tuple(sorted(spans))
 
 
 def object_segments(

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from annotate.drift_view import line_drift_view, object_drift_view
-from annotate.links import autoref_wrap, object_links
-from annotate.render import object_segments, upstream_url
+from annotate.site.drift_views import line_drift_view, object_drift_view
+from annotate.site.links import autoref_wrap, object_links
+from annotate.site.segments import object_segments, upstream_url
 
 if TYPE_CHECKING:
     from annotate.guide import Guide

@@ -14,10 +14,10 @@ import ast
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from annotate.snapshot import MODULES
+from annotate.source.snapshot import MODULES
 
 if TYPE_CHECKING:
-    from annotate.index import ObjectIndex
+    from annotate.source.index import ObjectIndex
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -34,8 +34,6 @@ class Reference:
     """The name as written, e.g. `_apply`."""
     target: str
     """Canonical path of what it refers to."""
-    call: bool
-    """Whether the name is called right there (`self._apply(...)`)."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -48,13 +46,6 @@ class CallGraph:
     """Canonical path of every function to the functions of these files it calls, in order."""
     called_by: dict[str, tuple[str, ...]] = field(default_factory=dict)
     """Canonical path of every function to the functions of these files that call it."""
-
-    def references_in(self, file: str, start: int, end: int) -> list[Reference]:
-        """References on lines `start`..`end` of `file`, in reading order."""
-        found = [
-            r for (line, _), r in self.references.get(file, {}).items() if start <= line <= end
-        ]
-        return sorted(found, key=lambda r: (r.line, r.col))
 
 
 def build_call_graph(index: ObjectIndex) -> CallGraph:
@@ -358,7 +349,7 @@ class _Resolver:
         text = self.lines[line - 1]
         col = len(text.encode("utf-8")[:byte_col].decode("utf-8", errors="replace"))
         self.found[(line, col)] = Reference(
-            file=self.relpath, line=line, col=col, name=name, target=target, call=called
+            file=self.relpath, line=line, col=col, name=name, target=target
         )
         owner = self.scopes[-1].owner
         if called and owner is not None and self.index.objects[target].kind == "function":

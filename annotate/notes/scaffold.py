@@ -6,14 +6,14 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from annotate.drift.lock import LOCK_NAME, object_entry, read_lock, write_lock
 from annotate.errors import NoteError, ScaffoldError, did_you_mean
-from annotate.locate import statement_end
-from annotate.lock import LOCK_NAME, object_entry, read_lock, write_lock
-from annotate.notes import read_note
+from annotate.notes.read import read_note
+from annotate.source.geometry import statement_end
 
 if TYPE_CHECKING:
-    from annotate.index import ObjectIndex, ObjectInfo
-    from annotate.snapshot import Snapshot
+    from annotate.source.index import ObjectIndex, ObjectInfo
+    from annotate.source.snapshot import Snapshot
 
 
 def note_path(obj: ObjectInfo, notes_dir: Path) -> Path:

@@ -6,14 +6,14 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from annotate.errors import Problem, did_you_mean
-from annotate.references import broken_references
+from annotate.notes.references import broken_references
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
-    from annotate.index import ObjectIndex, ObjectInfo
-    from annotate.locate import LocatedNote
-    from annotate.notes import LineNote, Note
+    from annotate.notes.locate import LocatedNote
+    from annotate.notes.read import LineNote, Note
+    from annotate.source.index import ObjectIndex, ObjectInfo
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING
 from annotate.errors import Problem, did_you_mean
 
 if TYPE_CHECKING:
-    from annotate.index import ObjectIndex
-    from annotate.notes import Note
+    from annotate.notes.read import Note
+    from annotate.source.index import ObjectIndex
 
 # autorefs' reference-style link: [title][identifier], with the identifier a dotted path.
 _REFERENCE = re.compile(r"\]\[`?(torch(?:\.[A-Za-z_][A-Za-z0-9_]*)+)`?\]")

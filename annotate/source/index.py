@@ -8,10 +8,10 @@ from typing import TYPE_CHECKING, Literal
 
 import griffe
 
-from annotate.snapshot import MODULES
+from annotate.source.snapshot import MODULES
 
 if TYPE_CHECKING:
-    from annotate.snapshot import Snapshot
+    from annotate.source.snapshot import Snapshot
 
 Kind = Literal["module", "class", "function", "attribute"]
 

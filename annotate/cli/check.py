@@ -6,21 +6,21 @@ import difflib
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from annotate.attach import attach_notes
+from annotate.drift.lock import LOCK_NAME, Lock, lock_entry, read_lock, write_lock
+from annotate.drift.states import NoteState
 from annotate.errors import AnnotateError, NoteError, did_you_mean
 from annotate.guide import check_notes
-from annotate.index import build_index
-from annotate.locate import LocatedNotes, locate_notes
-from annotate.lock import LOCK_NAME, Lock, lock_entry, read_lock, write_lock
-from annotate.notes import read_note, read_notes
-from annotate.snapshot import take_snapshot
-from annotate.states import NoteState
+from annotate.notes.attach import attach_notes
+from annotate.notes.locate import LocatedNotes, locate_notes
+from annotate.notes.read import read_note, read_notes
+from annotate.source.index import build_index
+from annotate.source.snapshot import take_snapshot
 
 if TYPE_CHECKING:
     import argparse
     from collections.abc import Callable
 
-    from annotate.notes import Note
+    from annotate.notes.read import Note
 
 _ANCHOR_WIDTH = 48
 

@@ -13,16 +13,16 @@ from pygments import highlight
 from pygments.formatters import HtmlFormatter
 from pygments.lexers.diff import DiffLexer
 
-from annotate.lock import target_text
-from annotate.states import NoteState, worst
+from annotate.source.geometry import target_text
+from annotate.drift.states import NoteState, worst
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
-    from annotate.attach import AttachedLineNote, AttachedNote
+    from annotate.notes.attach import AttachedLineNote, AttachedNote
     from annotate.guide import Guide
-    from annotate.index import ObjectInfo
-    from annotate.lock import LockedSpan
+    from annotate.source.index import ObjectInfo
+    from annotate.drift.lock import LockedSpan
 
 _TEMPLATES = Path(__file__).parent / "templates" / "python" / "material"
 _HUNK = re.compile(r"^@@ -(\d+)(,\d+)? \+(\d+)(,\d+)? @@")

@@ -14,15 +14,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from annotate.drift.fingerprint import code_fingerprint, exact_fingerprint, line_fingerprint
 from annotate.errors import NoteError, Problem
-from annotate.fingerprint import code_fingerprint, exact_fingerprint, line_fingerprint
+from annotate.source.geometry import target_text
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
 
-    from annotate.attach import AttachedLineNote, AttachedNote
-    from annotate.index import ObjectIndex, ObjectInfo
-    from annotate.snapshot import Snapshot
+    from annotate.notes.attach import AttachedLineNote, AttachedNote
+    from annotate.source.index import ObjectIndex, ObjectInfo
+    from annotate.source.snapshot import Snapshot
 
 LOCK_NAME = "notes.lock.json"
 """The lock file's name, in the notes folder."""
@@ -112,28 +113,6 @@ def object_entry(
         ),
         line_notes={item.note.anchor: _line_span(lines, item.start, item.end) for item in placed},
     )
-
-
-def target_text(obj: ObjectInfo, index: ObjectIndex) -> list[str]:
-    """The lines a note on `obj` is about: its whole span, or for a class, its own statements.
-
-    A class leaves out its methods and nested classes (notes of their own explain them) and its
-    blank lines, so a method added to a class leaves a note on the class itself fresh.
-    """
-    lines = index.lines[obj.file][obj.lineno - 1 : obj.endlineno]
-    if obj.kind != "class":
-        return lines
-    inner = {
-        n
-        for member in index.objects.values()
-        if member.kind in ("function", "class")
-        and member.file == obj.file
-        and member.path.startswith(obj.path + ".")
-        for n in range(member.lineno, member.endlineno + 1)
-    }
-    return [
-        line for n, line in enumerate(lines, start=obj.lineno) if n not in inner and line.strip()
-    ]
 
 
 def _line_span(lines: list[str], start: int, end: int) -> LockedSpan:

@@ -19,7 +19,7 @@ from markdown import Markdown
 from markdown_exec import base_format
 
 from annotate.errors import AnnotateError, ExampleError
-from annotate.examples import Example, ExampleResult, ExampleStats
+from annotate.examples.runner import Example, ExampleResult, ExampleStats
 
 log = logging.getLogger("mkdocs.plugins.annotate")
 
@@ -91,7 +91,7 @@ def bind_fences(mdx_configs: dict[str, Any], bound: Callable[..., str]) -> dict[
         elif fence.get("name") in EXECUTED_LANGUAGES:
             raise AnnotateError(
                 f"the `{fence.get('name')}` fence in mkdocs.yml would run examples in the build "
-                "process; set its `format` to `!!python/name:annotate.example_fences.formatter`"
+                "process; set its `format` to `!!python/name:annotate.examples.fences.formatter`"
             )
         fences.append(fence)
     superfences["custom_fences"] = fences

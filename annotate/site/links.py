@@ -12,16 +12,16 @@ import re
 from html import escape
 from typing import TYPE_CHECKING, Any
 
-from annotate.render import upstream_url
+from annotate.site.segments import upstream_url
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
 
-    from annotate.calls import CallGraph
+    from annotate.source.resolve import CallGraph
     from annotate.guide import Guide
-    from annotate.highlight import Wrap
-    from annotate.index import ObjectIndex, ObjectInfo
-    from annotate.snapshot import Snapshot
+    from annotate.site.highlight import Wrap
+    from annotate.source.index import ObjectIndex, ObjectInfo
+    from annotate.source.snapshot import Snapshot
 
 DOCS = "https://docs.pytorch.org/docs/stable/generated/{page}.html"
 """The official documentation page of a public class; members are anchors on it."""

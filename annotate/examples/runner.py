@@ -3,7 +3,7 @@
 markdown-exec runs examples inside the build process: nothing stops one that never ends,
 `sys.exit` or `os._exit` end the build, and every build runs them all again. `ExampleRunner`
 keeps markdown-exec's meaning (a session shares globals in page order) but runs each example
-in `annotate.example_worker`, in a temporary folder, and remembers successful outputs on disk.
+in `annotate.examples.worker`, in a temporary folder, and remembers successful outputs on disk.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from annotate.errors import ExampleError
-from annotate.example_process import Outcome, WorkerGone, WorkerProcess
+from annotate.examples.process import Outcome, WorkerGone, WorkerProcess
 
 _CACHE_FORMAT = 1
 

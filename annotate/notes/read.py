@@ -26,7 +26,7 @@ from pathlib import Path
 import yaml
 
 from annotate.errors import NoteError, Problem, did_you_mean
-from annotate.sanitize import find_active_content
+from annotate.notes.active import find_active_content
 
 FIELDS = {
     "target": "the object the note explains, by griffe or public path (`torch.nn.Module.to`)",

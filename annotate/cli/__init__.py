@@ -7,13 +7,13 @@ import os
 import sys
 from pathlib import Path
 
-from annotate.coverage import coverage_map
-from annotate.drift_commands import add_check, add_refresh
+from annotate.cli.check import add_check, add_refresh
 from annotate.errors import AnnotateError, NoteError
 from annotate.guide import Guide, load_guide
-from annotate.index import build_index
-from annotate.scaffold import new_note
-from annotate.snapshot import take_snapshot
+from annotate.notes.scaffold import new_note
+from annotate.site.coverage import coverage_map
+from annotate.source.index import build_index
+from annotate.source.snapshot import take_snapshot
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
@@ -115,7 +115,3 @@ def main(argv: list[str] | None = None) -> int:
     except AnnotateError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-WORKER_SCRIPT = Path(__file__).with_name("example_worker.py")
+WORKER_SCRIPT = Path(__file__).with_name("worker.py")
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -1,0 +1,1 @@
+"""How notes stand against the code they were written for: states, fingerprints, the lock file."""

@@ -1,0 +1,1 @@
+"""Notes: reading note files, refusing active content, checking references, locating, attaching."""

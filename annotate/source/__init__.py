@@ -1,0 +1,1 @@
+"""The torch sources read: the snapshot, the object index, name resolution, statement geometry."""
