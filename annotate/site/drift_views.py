@@ -13,16 +13,16 @@ from pygments import highlight
 from pygments.formatters import HtmlFormatter
 from pygments.lexers.diff import DiffLexer
 
-from annotate.source.geometry import target_text
 from annotate.drift.states import NoteState, worst
+from annotate.source.geometry import target_text
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
-    from annotate.notes.attach import AttachedLineNote, AttachedNote
-    from annotate.guide import Guide
-    from annotate.source.index import ObjectInfo
     from annotate.drift.lock import LockedSpan
+    from annotate.guide import Guide
+    from annotate.notes.attach import AttachedLineNote, AttachedNote
+    from annotate.source.index import ObjectInfo
 
 _TEMPLATES = Path(__file__).parent / "templates" / "python" / "material"
 _HUNK = re.compile(r"^@@ -(\d+)(,\d+)? \+(\d+)(,\d+)? @@")

@@ -6,7 +6,12 @@ from dataclasses import dataclass
 from html import escape
 from typing import TYPE_CHECKING
 
-from annotate.site.drift_views import drift_html, line_drift_html, line_drift_view, object_drift_view
+from annotate.site.drift_views import (
+    drift_html,
+    line_drift_html,
+    line_drift_view,
+    object_drift_view,
+)
 from annotate.site.links import anchor_wrap, file_href, file_page_links, release_tag
 from annotate.site.segments import Mark, cut, upstream_url
 from annotate.source.geometry import docstring_spans, header_end
@@ -14,8 +19,8 @@ from annotate.source.geometry import docstring_spans, header_end
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
 
-    from annotate.notes.attach import AttachedLineNote, AttachedNote
     from annotate.guide import Guide
+    from annotate.notes.attach import AttachedLineNote, AttachedNote
     from annotate.source.index import ObjectInfo
 
 
@@ -69,11 +74,12 @@ def render_file(
     *,
     markdown: Callable[[str], str],
     page_urls: Mapping[str, str] | None = None,
+    shown: set[str] | None = None,
 ) -> str:
     """HTML of the whole file `relpath` with its notes; `markdown` turns note text into HTML.
 
     `page_urls` gives the whole-file page of each other file, relative to this one, so that
-    names defined there link to it.
+    names defined there link to it. The names of the notes shown are added to `shown`.
     """
     index = guide.index
     lines = index.lines[relpath]
@@ -113,6 +119,8 @@ def render_file(
             else _aside(guide, item, markdown)
             for item in seg.items
         )
+        if shown is not None:
+            shown.update(i.attached.note.name for i in seg.items if isinstance(i, _ObjectEntry))
         noted = any(not isinstance(item, _LinksEntry) for item in seg.items)
         kind = " an-annotated" if noted else " an-linked" if seg.items else ""
         margin = f'<div class="an-margin">{asides}</div>' if asides else ""

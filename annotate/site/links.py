@@ -17,10 +17,10 @@ from annotate.site.segments import upstream_url
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
 
-    from annotate.source.resolve import CallGraph
     from annotate.guide import Guide
     from annotate.site.highlight import Wrap
     from annotate.source.index import ObjectIndex, ObjectInfo
+    from annotate.source.resolve import CallGraph
     from annotate.source.snapshot import Snapshot
 
 DOCS = "https://docs.pytorch.org/docs/stable/generated/{page}.html"
