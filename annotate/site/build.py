@@ -31,7 +31,6 @@ if TYPE_CHECKING:
     from annotate.guide import Guide
 
 
-
 class SiteBuild:
     """The state of one build; a new build makes a new one."""
 
@@ -121,7 +120,12 @@ class SiteBuild:
         for heading in doc_heading_ids(html):
             # A chapter showing an object is where links to its canonical path should go.
             canonical = self.guide.index.canonical(heading)
-            if register_anchor and canonical and canonical != heading and canonical not in self._primary:
+            if (
+                register_anchor
+                and canonical
+                and canonical != heading
+                and canonical not in self._primary
+            ):
                 self._primary.add(canonical)
                 register_anchor(canonical, heading, True)
         page = self.pages.get(uri)

@@ -5,11 +5,9 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-import jinja2
 from pygments import highlight
 from pygments.formatters import HtmlFormatter
 from pygments.lexers.diff import DiffLexer

@@ -129,7 +129,9 @@ def render_file(
         )
         marks.append(Mark[Entry](start=obj.lineno, end=header_end(index, obj), items=(note,)))
         marks.extend(
-            Mark[Entry](start=ln.start, end=ln.end, items=(_line_entry(guide, attached, ln, tag, markdown),))
+            Mark[Entry](
+                start=ln.start, end=ln.end, items=(_line_entry(guide, attached, ln, tag, markdown),)
+            )
             for ln in attached.line_notes
         )
     marks.extend(

@@ -12,8 +12,6 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from annotate.site.segments import upstream_url
-
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
 

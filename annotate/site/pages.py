@@ -55,8 +55,7 @@ def generated_pages(
             uri=uri,
             # Left out of search: thousands of code lines would drown the prose and the objects.
             markdown=(
-                "---\nsearch:\n  exclude: true\n---\n\n"
-                f"# `{Path(relpath).name}`\n\n{CONTENT}\n"
+                f"---\nsearch:\n  exclude: true\n---\n\n# `{Path(relpath).name}`\n\n{CONTENT}\n"
             ),
             source_file=relpath,
         )
