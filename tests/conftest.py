@@ -107,3 +107,46 @@ def copy_project(dest: Path) -> Path:
     shutil.copytree(ROOT / "docs", dest / "docs")
     shutil.copy(ROOT / "mkdocs.yml", dest / "mkdocs.yml")
     return dest / "mkdocs.yml"
+
+
+def failed_build(
+    config_file: Path, site_dir: Path, *, env: dict[str, str] | None = None, full: bool = False
+) -> str:
+    """What a build of `config_file` fails with, run in this process: the error and the log.
+
+    Problems found while the plugins read the configuration stop the build there, so by default
+    only that step runs; `full` runs the whole build, for problems found while pages render.
+    """
+    import logging
+
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import Abort, PluginError
+
+    records: list[str] = []
+    handler = logging.Handler()
+    handler.emit = lambda record: records.append(record.getMessage())  # type: ignore[method-assign]
+    logger = logging.getLogger("mkdocs")
+    logger.addHandler(handler)
+    saved = {key: os.environ.get(key) for key in env or {}}
+    os.environ.update(env or {})
+    try:
+        config = load_config(str(config_file), site_dir=str(site_dir))
+        config.plugins.on_startup(command="build", dirty=False)
+        try:
+            if full:
+                build(config)
+            else:
+                config.plugins.on_config(config)
+        except (PluginError, Abort) as error:
+            return "\n".join([*records, str(error)])
+        finally:
+            config.plugins.on_shutdown()
+    finally:
+        logger.removeHandler(handler)
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+    raise AssertionError(f"the build of {config_file} did not fail:\n" + "\n".join(records))

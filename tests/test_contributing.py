@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import os
 import re
 import subprocess
-import sys
 
+from annotate.cli import main
 from tests.conftest import ROOT, copy_project, run_mkdocs
 from tests.htmltree import parse
 
@@ -15,17 +17,20 @@ GUIDE = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
 
 
 def sh(command: str, cwd) -> subprocess.CompletedProcess[str]:
-    """Run one command line of the guide (its `# comment` dropped) in the project copy."""
+    """Run one command line of the guide (its `# comment` dropped) in the project copy.
+
+    The command runs in this process, as the `annotate` script would run `main`.
+    """
     argv = command.split("#", 1)[0].split()
     assert argv[0] == "annotate", command
-    return subprocess.run(
-        [sys.executable, "-m", "annotate", *argv[1:]],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        check=False,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
-    )
+    out, err, here = io.StringIO(), io.StringIO(), os.getcwd()
+    os.chdir(cwd)
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            code = main(argv[1:])
+    finally:
+        os.chdir(here)
+    return subprocess.CompletedProcess(argv, code, out.getvalue(), err.getvalue())
 
 
 def step(pattern: str) -> str:

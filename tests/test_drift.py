@@ -272,5 +272,5 @@ def test_a_note_on_a_class_is_about_the_class_not_its_methods(
     assert_never_misplaced(guide, notes)
     if state == "changed":
         view = object_drift_view(guide, "container/Sequential.md")
-        assert "+    _frozen = False" in view["diff"].splitlines()
-        assert "class Sequential without its methods" in view["diff"]
+        assert "+    _frozen = False" in view.diff.splitlines()
+        assert "class Sequential without its methods" in view.diff

@@ -16,10 +16,9 @@ from markdown_exec import validator
 from annotate.errors import AnnotateError, ExampleError
 from annotate.examples.fences import (
     ExampleFences,
-    bind_fences,
     collect_examples,
-    formatter,
     locate_fences,
+    register_fences,
 )
 from annotate.examples.runner import Example, ExampleRunner
 from tests.conftest import ROOT
@@ -305,18 +304,7 @@ def test_collect_examples_finds_each_example_with_its_session_history(tmp_path):
         page,
         page="docs/page.md",
         extensions=["pymdownx.superfences"],
-        extension_configs={
-            "pymdownx.superfences": {
-                "custom_fences": [
-                    {
-                        "name": "python",
-                        "class": "python",
-                        "validator": validator,
-                        "format": formatter,
-                    }
-                ]
-            }
-        },
+        extension_configs={},  # the Python fences are registered by `collect_examples` itself
     )
     assert [(e.line, e.session, len(h)) for e, h in found] == [(6, "s", 0), (13, "s", 1)]
     assert found[1][1][0] == found[0][0]
@@ -328,5 +316,16 @@ def test_python_fences_formatted_by_markdown_exec_are_refused():
             "custom_fences": [{"name": "python", "format": markdown_exec_formatter}]
         }
     }
-    with pytest.raises(AnnotateError, match=r"annotate\.examples\.fences\.formatter"):
-        bind_fences(configs, lambda *a, **k: "")
+    with pytest.raises(AnnotateError, match=r"remove it from `custom_fences`"):
+        register_fences(configs, lambda *a, **k: "")
+
+
+def test_markdown_exec_running_python_itself_is_refused():
+    with pytest.raises(AnnotateError, match=r"give it `languages: \[\]`"):
+        register_fences({}, lambda *a, **k: "", markdown_exec=["python", "sh"])
+    configs = register_fences({}, lambda *a, **k: "", markdown_exec=["sh"])
+    fences = configs["pymdownx.superfences"]["custom_fences"]
+    assert [(f["name"], f["validator"]) for f in fences] == [
+        ("python", validator),
+        ("py", validator),
+    ]

@@ -11,7 +11,7 @@ import griffe
 import pytest
 
 from tests.chapters import CHAPTERS
-from tests.conftest import SITE_URL, copy_project, run_mkdocs, write_note
+from tests.conftest import SITE_URL, copy_project, failed_build, run_mkdocs, write_note
 from tests.htmltree import parse
 from tests.linkcheck import check_site, page_ids
 
@@ -320,20 +320,15 @@ def test_an_unknown_function_in_a_diagram_fails_the_build_with_page_line_and_can
         "bad.md",
         "---\ntitle: Bad\n---\n# Bad\n\n<!-- annotate:callgraph Module.state_dict Module.statedict -->\n",
     )
-    result = run_mkdocs(tmp_path / "site", config=config)
-    assert result.returncode != 0
-    assert (
-        f"{page}:6: `Module.statedict` in the callgraph directive is not a function"
-        in result.stderr
-    )
-    assert "did you mean `Module.state_dict`" in result.stderr
-    assert "Traceback" not in result.stderr + result.stdout
+    err = failed_build(config, tmp_path / "site", full=True)
+    assert f"{page}:6: `Module.statedict` in the callgraph directive is not a function" in err
+    assert "did you mean `Module.state_dict`" in err
+    assert "Traceback" not in err
 
 
 def test_a_reference_to_a_missing_object_in_a_note_fails_the_strict_build(tmp_path):
     config = copy_project(tmp_path / "project")
     note = Path(tmp_path / "project/docs/notes/module/Module.to.md")
     note.write_text(note.read_text() + "\nSee [the missing one][torch.nn.Module.nowhere].\n")
-    result = run_mkdocs(tmp_path / "site", config=config)
-    assert result.returncode != 0
-    assert "torch.nn.Module.nowhere" in result.stderr
+    err = failed_build(config, tmp_path / "site")
+    assert "torch.nn.Module.nowhere" in err

@@ -6,7 +6,7 @@ import pytest
 
 from annotate.errors import NoteError
 from annotate.notes.read import read_note
-from tests.conftest import copy_project, run_mkdocs, write_note
+from tests.conftest import copy_project, failed_build, write_note
 
 HEAD = "---\ntarget: torch.nn.Module.to\n---\nSome text.\n\n"
 
@@ -114,11 +114,9 @@ def test_the_build_refuses_a_note_with_active_content(tmp_path):
         "evil.md",
         "---\ntarget: torch.nn.Module.cpu\n---\nHello <img src=x onerror=alert(1)>\n",
     )
-    result = run_mkdocs(tmp_path / "site", config=config)
-    assert result.returncode != 0
+    err = failed_build(config, tmp_path / "site")
     assert (
-        f"{bad}:4: active content is not allowed in a note: inline event handler `onerror=`"
-        in result.stderr
+        f"{bad}:4: active content is not allowed in a note: inline event handler `onerror=`" in err
     )
-    assert "Traceback" not in result.stderr
+    assert "Traceback" not in err
     assert not (tmp_path / "site" / "index.html").exists()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from tests.chapters import page_of
-from tests.conftest import copy_project, run_mkdocs, write_note
+from tests.conftest import copy_project, failed_build, write_note
 from tests.htmltree import parse
 
 
@@ -75,11 +75,10 @@ def test_a_bad_note_fails_the_build_with_the_file_line_and_candidates(tmp_path):
     bad = write_note(
         tmp_path / "project/docs/notes", "bad.md", "---\ntarget: Module.statedict\n---\nx\n"
     )
-    result = run_mkdocs(tmp_path / "site", config=config)
-    assert result.returncode != 0
-    assert f"{bad}:2: target `Module.statedict` is not an object" in result.stderr
-    assert "did you mean `Module.state_dict`" in result.stderr
-    assert "Traceback" not in result.stderr + result.stdout
+    err = failed_build(config, tmp_path / "site")
+    assert f"{bad}:2: target `Module.statedict` is not an object" in err
+    assert "did you mean `Module.state_dict`" in err
+    assert "Traceback" not in err
 
 
 def test_a_note_on_no_page_fails_the_build(tmp_path):
@@ -90,9 +89,8 @@ def test_a_note_on_no_page_fails_the_build(tmp_path):
     text = text.replace("      - chapters/to-and-apply.md\n", "")
     config.write_text(text.replace("  - annotate:\n", "  - annotate:\n      file_pages: false\n"))
     (tmp_path / "project/docs/chapters/to-and-apply.md").unlink()
-    result = run_mkdocs(tmp_path / "site", config=config)
-    assert result.returncode != 0
-    assert "the note on `Module.to` is on no page" in result.stderr
+    err = failed_build(config, tmp_path / "site", full=True)
+    assert "the note on `Module.to` is on no page" in err
 
 
 def test_docstrings_fold_in_the_source_and_keep_their_line_anchors(site, index):

@@ -1,8 +1,9 @@
 """Executed examples in Markdown: markdown-exec parses and renders the fences, a runner runs them.
 
-mkdocs.yml names `formatter` for the `python` fence with markdown-exec's validator; the
-`annotate` plugin swaps it for `ExampleFences.format` of the build under way, so every example
-goes through `ExampleRunner` and only the running differs from markdown-exec.
+`register_fences` adds the `python` and `py` fences to superfences with markdown-exec's
+validator and `ExampleFences.format` of the build under way (as markdown-exec registers its
+own), so every example goes through `ExampleRunner` and only the running differs from
+markdown-exec.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from markdown import Markdown
-from markdown_exec import base_format
+from markdown_exec import base_format, validator
 
 from annotate.errors import AnnotateError, ExampleError
 from annotate.examples.runner import Example, ExampleResult, ExampleStats
@@ -24,7 +25,8 @@ from annotate.examples.runner import Example, ExampleResult, ExampleStats
 log = logging.getLogger("mkdocs.plugins.annotate")
 
 EXECUTED_LANGUAGES = frozenset({"python", "py", "pycon"})
-"""Fence names that run Python; each must be formatted by `formatter` (pycon is not supported)."""
+"""Fence names that run Python; no fence of mkdocs.yml may claim one (pycon is not supported)."""
+_REGISTERED = ("python", "py")
 
 _OPEN = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})[^`]*$")
 
@@ -61,17 +63,6 @@ def _same_code(a: str, b: str) -> bool:
     return norm(a) == norm(b)
 
 
-def formatter(
-    source: str, language: str, css_class: str, options: dict[str, Any], md: Markdown, **kwargs: Any
-) -> str:
-    """Stand-in named in mkdocs.yml: outside an `annotate` build nothing may run examples."""
-    log.error(
-        "annotate: an executed example was rendered without the `annotate` plugin; "
-        "list `annotate` under `plugins` in mkdocs.yml"
-    )
-    return _failure_html("was not run: the `annotate` plugin is not enabled")
-
-
 def _failure_html(reason: str) -> str:
     return (
         '<div class="admonition failure an-example-failed"><p class="admonition-title">'
@@ -79,21 +70,39 @@ def _failure_html(reason: str) -> str:
     )
 
 
-def bind_fences(mdx_configs: dict[str, Any], bound: Callable[..., str]) -> dict[str, Any]:
-    """A copy of `mdx_configs` whose Python fences use `bound` instead of `formatter`."""
+def register_fences(
+    mdx_configs: dict[str, Any],
+    bound: Callable[..., str],
+    /,
+    *,
+    markdown_exec: Sequence[str] | None = None,
+) -> dict[str, Any]:
+    """A copy of `mdx_configs` with the Python fences formatted by `bound`.
+
+    A Python fence configured in mkdocs.yml would run examples some other way, as would
+    markdown-exec given Python among its `languages` (`markdown_exec`): both are refused, since
+    they run examples in the build process.
+    """
+    clash = sorted(EXECUTED_LANGUAGES & set(markdown_exec or ()))
+    if clash:
+        raise AnnotateError(
+            f"markdown-exec would run {', '.join(clash)} fences in the build process; "
+            "give it `languages: []` in mkdocs.yml"
+        )
     configs = dict(mdx_configs)
     superfences = copy.copy(configs.get("pymdownx.superfences", {}))
-    fences = []
-    for fence in superfences.get("custom_fences", []):
-        fence = dict(fence)
-        if fence.get("format") is formatter:
-            fence["format"] = bound
-        elif fence.get("name") in EXECUTED_LANGUAGES:
+    fences = [dict(fence) for fence in superfences.get("custom_fences", [])]
+    for fence in fences:
+        if fence.get("name") in EXECUTED_LANGUAGES:
             raise AnnotateError(
                 f"the `{fence.get('name')}` fence in mkdocs.yml would run examples in the build "
-                "process; set its `format` to `!!python/name:annotate.examples.fences.formatter`"
+                "process; remove it from `custom_fences`: the `annotate` plugin registers the "
+                "Python fences itself"
             )
-        fences.append(fence)
+    fences += [
+        {"name": name, "class": "python", "validator": validator, "format": bound}
+        for name in _REGISTERED
+    ]
     superfences["custom_fences"] = fences
     configs["pymdownx.superfences"] = superfences
     return configs
@@ -242,7 +251,7 @@ def collect_examples(
     fences = ExampleFences(record)
     md = Markdown(
         extensions=list(extensions),
-        extension_configs=bind_fences(extension_configs, fences.format),
+        extension_configs=register_fences(extension_configs, fences.format),
     )
     text = path.read_text(encoding="utf-8")
     fences.start_page(page, text)

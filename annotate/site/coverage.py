@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from html import escape
 from typing import TYPE_CHECKING, Final, Literal
 
-from annotate.source.snapshot import SOURCE_FILES
 from annotate.drift.states import NoteState
+from annotate.source.snapshot import SOURCE_FILES
 
 if TYPE_CHECKING:
     from collections.abc import Callable

@@ -20,8 +20,8 @@ from annotate.errors import Problem, did_you_mean
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from annotate.source.resolve import CallGraph
     from annotate.source.index import ObjectIndex
+    from annotate.source.resolve import CallGraph
 
 DIRECTIVE = re.compile(
     r"^<!--\s*annotate:callgraph\b(?P<names>.*?)-->[ \t]*$", re.MULTILINE | re.DOTALL

@@ -4,52 +4,79 @@ from __future__ import annotations
 
 import difflib
 import re
-from functools import cache
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-import jinja2
 from pygments import highlight
 from pygments.formatters import HtmlFormatter
 from pygments.lexers.diff import DiffLexer
 
-from annotate.source.geometry import target_text
 from annotate.drift.states import NoteState, worst
+from annotate.source.geometry import target_text
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
-    from annotate.notes.attach import AttachedLineNote, AttachedNote
-    from annotate.guide import Guide
-    from annotate.source.index import ObjectInfo
     from annotate.drift.lock import LockedSpan
+    from annotate.guide import Guide
+    from annotate.notes.attach import AttachedLineNote, AttachedNote
+    from annotate.source.index import ObjectInfo
 
 _TEMPLATES = Path(__file__).parent / "templates" / "python" / "material"
 _HUNK = re.compile(r"^@@ -(\d+)(,\d+)? \+(\d+)(,\d+)? @@")
 
 
-def object_drift_view(guide: Guide, name: str, /) -> dict[str, Any] | None:
+@dataclass(frozen=True, kw_only=True)
+class DriftView:
+    """The mark on a note whose code changed since it was written (`annotate_drift.html.jinja`)."""
+
+    state: NoteState
+    """A state a page marks (`NoteState.marked`)."""
+    reason: str
+    """Why, in a few words."""
+    written_for: str
+    """The torch version the note was written for."""
+    commit: str
+    """Its commit, shortened, or `""`."""
+    now: str
+    """The torch version read now."""
+    diff: str = ""
+    """For changed code, a unified diff from then to now."""
+    diff_code: str = ""
+    """`diff` as highlighted spans (`annotate_diff.html.jinja` puts them in a code block)."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class LineDriftView:
+    """The mark on a line note whose lines changed (`annotate_drift_line.html.jinja`)."""
+
+    state: NoteState
+    written_for: str
+
+
+def object_drift_view(guide: Guide, name: str, /) -> DriftView | None:
     """What the templates need to mark the note `name`, or `None` when there is nothing to mark."""
     drift = guide.located.of(name)
     if drift is None or not drift.target_state.marked or not drift.locked or not drift.obj:
         return None
-    view: dict[str, Any] = {
-        "state": drift.target_state,
-        "reason": drift.reason,
-        "written_for": drift.locked.torch,
-        "commit": drift.locked.commit[:12],
-        "now": guide.snapshot.version,
-    }
+    diff = ""
     if drift.target_state == NoteState.CHANGED:
         diff = diff_text(drift.locked.span, drift.obj, guide, written_for=drift.locked.torch)
-        view["diff"] = diff
-        view["diff_html"] = diff_html(diff)
-    return view
+    return DriftView(
+        state=drift.target_state,
+        reason=drift.reason,
+        written_for=drift.locked.torch,
+        commit=drift.locked.commit[:12],
+        now=guide.snapshot.version,
+        diff=diff,
+        diff_code=diff_code(diff) if diff else "",
+    )
 
 
 def line_drift_view(
     guide: Guide, attached: AttachedNote | None, line_notes: Iterable[AttachedLineNote], /
-) -> dict[str, Any] | None:
+) -> LineDriftView | None:
     """The mark for a piece of code carrying `line_notes` of `attached`, or `None`."""
     drift = attached.located if attached else None
     if drift is None or drift.locked is None:
@@ -59,7 +86,7 @@ def line_drift_view(
     state = worst(s for s in states if s.marked)
     if state == NoteState.FRESH:
         return None
-    return {"state": state, "written_for": drift.locked.torch}
+    return LineDriftView(state=state, written_for=drift.locked.torch)
 
 
 def diff_text(locked: LockedSpan, obj: ObjectInfo, guide: Guide, *, written_for: str) -> str:
@@ -85,29 +112,6 @@ def diff_text(locked: LockedSpan, obj: ObjectInfo, guide: Guide, *, written_for:
     return "\n".join(lines)
 
 
-def diff_html(diff: str) -> str:
+def diff_code(diff: str) -> str:
     """`diff` highlighted with Pygments' classes, which Material colours."""
-    code = highlight(diff, DiffLexer(), HtmlFormatter(nowrap=True))
-    return f'<div class="highlight an-drift-diff"><pre><code>{code}</code></pre></div>'
-
-
-@cache
-def _environment() -> jinja2.Environment:
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(_TEMPLATES), autoescape=True)
-    env.globals["NoteState"] = NoteState
-    return env
-
-
-def drift_html(view: dict[str, Any] | None, /) -> str:
-    """The object mark (`annotate_drift.html.jinja`) outside mkdocstrings, its diff folded, for whole-file pages."""
-    if view is None:
-        return ""
-    template = _environment().get_template("annotate_drift.html.jinja")
-    return template.render(an={"drift": view}, fold=True)
-
-
-def line_drift_html(view: dict[str, Any] | None, /) -> str:
-    """The line mark (`annotate_drift_line.html.jinja`) outside mkdocstrings."""
-    if view is None:
-        return ""
-    return _environment().get_template("annotate_drift_line.html.jinja").render(seg={"drift": view})
+    return str(highlight(diff, DiffLexer(), HtmlFormatter(nowrap=True)))

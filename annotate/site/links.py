@@ -9,18 +9,16 @@ on the page (or goes to the other file's page): the reader keeps the file in vie
 from __future__ import annotations
 
 import re
-from html import escape
-from typing import TYPE_CHECKING, Any
-
-from annotate.site.segments import upstream_url
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
 
-    from annotate.source.resolve import CallGraph
     from annotate.guide import Guide
     from annotate.site.highlight import Wrap
     from annotate.source.index import ObjectIndex, ObjectInfo
+    from annotate.source.resolve import CallGraph
     from annotate.source.snapshot import Snapshot
 
 DOCS = "https://docs.pytorch.org/docs/stable/generated/{page}.html"
@@ -76,59 +74,43 @@ def anchor_wrap(graph: CallGraph, file: str, href: Callable[[str], str | None]) 
     return wrap
 
 
-def object_links(guide: Guide, obj: ObjectInfo) -> dict[str, Any]:
+@dataclass(frozen=True, kw_only=True)
+class CallLink:
+    """A function named in calls or called-by."""
+
+    path: str
+    """Canonical path."""
+    short: str
+    """Path inside its module, as shown."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class LinksView:
     """What the templates show beside an object: release tag, docs page, calls, callers."""
+
+    tag: str
+    """The release tag, e.g. `v2.13.0`."""
+    docs: str | None
+    """Its page in the PyTorch docs, if it is public."""
+    calls: tuple[CallLink, ...] | None = None
+    """For a function, the functions of these files it calls."""
+    called_by: tuple[CallLink, ...] | None = None
+    """For a function, the functions of these files that call it."""
+
+
+def object_links(guide: Guide, obj: ObjectInfo) -> LinksView:
+    """The links of `obj`."""
     index = guide.index
 
-    def entries(paths: tuple[str, ...]) -> list[dict[str, str]]:
-        return [{"path": p, "short": index.objects[p].short} for p in paths]
+    def entries(paths: tuple[str, ...]) -> tuple[CallLink, ...]:
+        return tuple(CallLink(path=p, short=index.objects[p].short) for p in paths)
 
-    data: dict[str, Any] = {
-        "tag": release_tag(guide.snapshot),
-        "docs": docs_url(index, obj.path),
-    }
-    if obj.kind == "function":
-        data["calls"] = entries(guide.calls.calls.get(obj.path, ()))
-        data["called_by"] = entries(guide.calls.called_by.get(obj.path, ()))
-    return data
-
-
-def file_page_links(guide: Guide, obj: ObjectInfo, href: Callable[[str], str | None]) -> str:
-    """The margin entry of a class or function on a whole-file page: upstream, docs, calls.
-
-    One line (upstream lines, tag and counts) that opens on the lists, so that the entry is
-    no taller than the header it stands beside and the listing keeps its pace.
-    """
-    data = object_links(guide, obj)
-    url = upstream_url(guide.snapshot, obj.file, obj.lineno, obj.endlineno)
-    summary = [
-        f'<a class="an-upstream" href="{url}" title="These lines upstream">'
-        f"L{obj.lineno}–{obj.endlineno}</a> "
-        f'<span class="an-tag">{data["tag"]}</span>'
-    ]
-    rows = []
-    for label, key in (("Calls", "calls"), ("Called by", "called_by")):
-        if key not in data:
-            continue
-        summary.append(f"{label.lower()} {len(data[key])}")
-        items = [
-            f'<a href="{link}"><code>{escape(e["short"])}</code></a>'
-            if (link := href(e["path"]))
-            else f"<code>{escape(e['short'])}</code>"
-            for e in data[key]
-        ]
-        rows.append(
-            f"<dt>{label}</dt><dd>{', '.join(items) or '<span class=an-none>none found by reading the code</span>'}</dd>"
-        )
-    docs = (
-        f'<p class="an-links-where"><a class="an-docs" href="{data["docs"]}">PyTorch docs</a></p>'
-        if data["docs"]
-        else ""
-    )
-    body = f'<dl class="an-calls">{"".join(rows)}</dl>' if rows else ""
-    return (
-        f'<aside class="an-line-note an-links" data-an-links="{obj.path}"><details>'
-        f"<summary>{' · '.join(summary)}</summary>{docs}{body}</details></aside>"
+    function = obj.kind == "function"
+    return LinksView(
+        tag=release_tag(guide.snapshot),
+        docs=docs_url(index, obj.path),
+        calls=entries(guide.calls.calls.get(obj.path, ())) if function else None,
+        called_by=entries(guide.calls.called_by.get(obj.path, ())) if function else None,
     )
 
 

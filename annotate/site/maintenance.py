@@ -8,8 +8,8 @@ from annotate.drift.states import NoteState
 
 if TYPE_CHECKING:
     from annotate.guide import Guide
-    from annotate.source.index import ObjectIndex
     from annotate.notes.locate import LocatedNote
+    from annotate.source.index import ObjectIndex
 
 
 def _cell(text: str) -> str:

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import ast
 from dataclasses import dataclass, field
-from functools import cache
 from typing import TYPE_CHECKING, Generic, TypeVar
 
 from annotate.site.highlight import highlight_lines, line_html, line_tokens

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from annotate.site.drift_views import line_drift_view, object_drift_view
 from annotate.site.links import autoref_wrap, object_links
@@ -10,51 +11,117 @@ from annotate.site.segments import object_segments, upstream_url
 
 if TYPE_CHECKING:
     from annotate.guide import Guide
+    from annotate.site.drift_views import DriftView, LineDriftView
+    from annotate.site.links import CallLink
+    from annotate.source.index import ObjectInfo
 
 
-def render_payload(guide: Guide) -> dict[str, dict[str, Any]]:
-    """JSON-ready data per canonical path: the note and the annotated source pieces."""
-    payload: dict[str, dict[str, Any]] = {}
+class ObjectViews:
+    """The view of each class and function, by canonical path, made when a template asks for it.
+
+    The templates call it (as `annotate_view`) for every object they render, so `shown` ends
+    up naming every note a chapter showed.
+    """
+
+    def __init__(self, guide: Guide, /) -> None:
+        self.guide = guide
+        self.shown: set[str] = set()
+        """Names of the notes shown so far."""
+        self._views: dict[str, ObjectView | None] = {}
+
+    def __call__(self, path: str, /) -> ObjectView | None:
+        """The view of the object at canonical `path`, or `None` for one without."""
+        if path not in self._views:
+            obj = self.guide.index.objects.get(path)
+            self._views[path] = object_view(self.guide, obj) if obj else None
+        view = self._views[path]
+        if view is not None and view.note is not None:
+            self.shown.add(view.note.name)
+        return view
+
+
+@dataclass(frozen=True, kw_only=True)
+class NoteView:
+    """A note as the templates show it (`annotate_note.html.jinja`)."""
+
+    name: str
+    title: str
+    body: str
+    """Markdown, which mkdocstrings' `convert_markdown` renders."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class SegmentView:
+    """A piece of a function's source and the line notes beside it (`annotate_source`)."""
+
+    start: int
+    end: int
+    code_html: str
+    note: str | None
+    """The Markdown of the line notes on these lines, or `None` for plain code."""
+    upstream: str
+    drift: LineDriftView | None
+
+
+@dataclass(frozen=True, kw_only=True)
+class ObjectView:
+    """What the chapters show of one class or function."""
+
+    file: str
+    start: int
+    end: int
+    release: str
+    upstream: str
+    """Its lines upstream, at the commit torch was built from."""
+    tag: str
+    docs: str | None
+    calls: tuple[CallLink, ...] | None
+    called_by: tuple[CallLink, ...] | None
+    note: NoteView | None
+    drift: DriftView | None
+    segments: tuple[SegmentView, ...]
+    """For a function, its source cut at its line notes."""
+
+
+def object_view(guide: Guide, obj: ObjectInfo, /) -> ObjectView | None:
+    """What the templates show for `obj`: the note and the annotated source pieces."""
+    if obj.kind not in ("function", "class"):
+        return None
     snapshot = guide.snapshot
-    for obj in guide.index.objects.values():
-        if obj.kind not in ("function", "class"):
-            continue
-        attached = guide.note_for(obj.path)
-        entry: dict[str, Any] = {
-            "file": obj.file,
-            "start": obj.lineno,
-            "end": obj.endlineno,
-            "release": snapshot.release,
-            "upstream": upstream_url(snapshot, obj.file, obj.lineno, obj.endlineno),
-            "note": None,
-            "segments": [],
-            **object_links(guide, obj),
-        }
-        if attached is not None:
-            entry["note"] = {
-                "name": attached.note.name,
-                "title": attached.note.title,
-                "body": attached.note.body,
-            }
-            entry["drift"] = object_drift_view(guide, attached.note.name)
-        if obj.kind == "function":
-            line_notes = attached.line_notes if attached else ()
-            entry["segments"] = [
-                {
-                    "start": seg.start,
-                    "end": seg.end,
-                    "code_html": seg.code_html,
-                    "note": "\n\n".join(n.note.body for n in seg.items) if seg.items else None,
-                    "upstream": upstream_url(snapshot, obj.file, seg.start, seg.end),
-                    "drift": line_drift_view(guide, attached, seg.items),
-                }
-                for seg in object_segments(
-                    obj,
-                    line_notes,
-                    guide.index,
-                    id_prefix=f"{obj.path}--",
-                    wrap=autoref_wrap(guide.calls, obj.file),
-                )
-            ]
-        payload[obj.path] = entry
-    return payload
+    attached = guide.note_for(obj.path)
+    links = object_links(guide, obj)
+    segments: tuple[SegmentView, ...] = ()
+    if obj.kind == "function":
+        segments = tuple(
+            SegmentView(
+                start=seg.start,
+                end=seg.end,
+                code_html=seg.code_html,
+                note="\n\n".join(n.note.body for n in seg.items) if seg.items else None,
+                upstream=upstream_url(snapshot, obj.file, seg.start, seg.end),
+                drift=line_drift_view(guide, attached, seg.items),
+            )
+            for seg in object_segments(
+                obj,
+                attached.line_notes if attached else (),
+                guide.index,
+                id_prefix=f"{obj.path}--",
+                wrap=autoref_wrap(guide.calls, obj.file),
+            )
+        )
+    return ObjectView(
+        file=obj.file,
+        start=obj.lineno,
+        end=obj.endlineno,
+        release=snapshot.release,
+        upstream=upstream_url(snapshot, obj.file, obj.lineno, obj.endlineno),
+        tag=links.tag,
+        docs=links.docs,
+        calls=links.calls,
+        called_by=links.called_by,
+        note=NoteView(name=attached.note.name, title=attached.note.title, body=attached.note.body)
+        if attached
+        else None,
+        drift=object_drift_view(guide, attached.note.name) if attached else None,
+        segments=segments,
+    )

@@ -1,0 +1,1 @@
+"""What the site shows: views, pages, source segments, links, diagrams, templates, theme, assets."""

@@ -1,0 +1,166 @@
+"""One build of the site: the guide's views, examples and generated pages, and what each page did.
+
+The MkDocs plugin hands each page to `SiteBuild` at the points of a build where MkDocs offers
+it, and turns the problems it returns into build failures; nothing here knows MkDocs.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from jinja2 import FileSystemBytecodeCache
+from markdown import Markdown
+
+from annotate.drift.states import NoteState
+from annotate.examples.fences import ExampleFences
+from annotate.examples.limits import Limits
+from annotate.examples.runner import ExampleRunner
+from annotate.site.diagrams import Diagram, read_directives, render_svg
+from annotate.site.file_page import file_anchor_ids
+from annotate.site.highlight import preload
+from annotate.site.links import doc_heading_ids
+from annotate.site.pages import CONTENT, GeneratedPage, generated_pages, page_content, unshown_notes
+from annotate.site.views import ObjectViews
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from pathlib import Path
+
+    import jinja2
+
+    from annotate.errors import Problem
+    from annotate.guide import Guide
+
+
+class SiteBuild:
+    """The state of one build; a new build makes a new one."""
+
+    def __init__(
+        self,
+        guide: Guide,
+        /,
+        *,
+        cache_dir: Path,
+        example_timeout: float,
+        example_limits: Limits | None = None,
+        file_pages: bool = True,
+        coverage_page: bool = True,
+        maintenance_page: str = "",
+    ) -> None:
+        self.guide = guide
+        # Lexing module.py costs most of a second: once per content, kept on disk between builds.
+        preload(["\n".join(lines) for lines in guide.index.lines.values()], cache_dir / "highlight")
+        self.views = ObjectViews(guide)
+        """What the templates show of each object; it records the notes they showed."""
+        self.runner = ExampleRunner(
+            timeout=example_timeout,
+            cache_dir=cache_dir / "examples",
+            fingerprint=guide.snapshot.fingerprint,
+            # Traced only when the torch the examples import has the files the guide reads.
+            sources=dict(guide.snapshot.sha256),
+            limits=example_limits,
+        )
+        self.examples = ExampleFences(self.runner.run)
+        """The formatter of the Python fences, which runs each example through `runner`."""
+        self.pages: dict[str, GeneratedPage] = {
+            page.uri: page
+            for page in generated_pages(
+                guide,
+                file_pages=file_pages,
+                coverage=coverage_page,
+                maintenance=maintenance_page,
+            )
+        }
+        """The pages to add to the site, by their place in it."""
+        self.markdown: tuple[list[Any], dict[str, Any]] = ([], {})
+        """The site's Markdown extensions and their options, to render notes outside mkdocstrings."""
+        self._cache_dir = cache_dir
+        self._converter: Markdown | None = None
+        self._diagrams: dict[str, list[Diagram]] = {}
+        self._primary: set[str] = set()
+
+    def prepare_templates(self, env: jinja2.Environment, /) -> None:
+        """Give mkdocstrings' templates `annotate_view(path)` and `NoteState`, and cache them."""
+        env.globals.update(annotate_view=self.views, NoteState=NoteState)
+        # mkdocstrings compiles its ~80 templates anew on every build; Jinja's bytecode cache,
+        # keyed by each template's source, skips that on rebuilds.
+        folder = self._cache_dir / "templates"
+        folder.mkdir(parents=True, exist_ok=True)
+        env.bytecode_cache = FileSystemBytecodeCache(str(folder))
+
+    def _convert(self, text: str) -> str:
+        if self._converter is None:
+            extensions, configs = self.markdown
+            self._converter = Markdown(extensions=extensions, extension_configs=configs)
+        return self._converter.reset().convert(text)
+
+    def read_page(self, uri: str, source: str, /, *, shown_as: str, file: Path) -> list[Problem]:
+        """Start the page `uri` whose Markdown is `source` (front matter included); its problems.
+
+        `shown_as` names the page in example failures; `file` in the problems.
+        """
+        self.examples.start_page(shown_as, source)
+        diagrams, problems = read_directives(source, self.guide.index, self.guide.calls, file=file)
+        self._diagrams[uri] = diagrams
+        return problems
+
+    def page_html(
+        self,
+        uri: str,
+        html: str,
+        /,
+        *,
+        url_of: Callable[[str], str | None],
+        register_anchor: Callable[[str, str, bool], None] | None,
+    ) -> str:
+        """The rendered page `uri` completed: diagrams drawn, generated content filled in.
+
+        `url_of(uri)` is the page at `uri` relative to this one;
+        `register_anchor(identifier, anchor, primary)` tells autorefs where an object is shown.
+        """
+        for number, diagram in enumerate(self._diagrams.get(uri, [])):
+            html = html.replace(
+                diagram.directive, render_svg(diagram, self.guide.index, number=number), 1
+            )
+        for heading in doc_heading_ids(html):
+            # A chapter showing an object is where links to its canonical path should go.
+            canonical = self.guide.index.canonical(heading)
+            if (
+                register_anchor
+                and canonical
+                and canonical != heading
+                and canonical not in self._primary
+            ):
+                self._primary.add(canonical)
+                register_anchor(canonical, heading, True)
+        page = self.pages.get(uri)
+        if page is None:
+            return html
+        page_urls = {
+            other.source_file: url
+            for other in self.pages.values()
+            if other.source_file not in ("", page.source_file)
+            and (url := url_of(other.uri)) is not None
+        }
+        content = page_content(
+            page, self.guide, markdown=self._convert, page_urls=page_urls, shown=self.views.shown
+        )
+        if register_anchor and page.source_file:
+            # Secondary: a chapter that renders the object with mkdocstrings stays the main target.
+            for identifier, anchor in file_anchor_ids(self.guide, page.source_file).items():
+                register_anchor(identifier, anchor, False)
+        return html.replace(CONTENT, content)
+
+    def unshown_notes(self) -> list[Problem]:
+        """Every note no page showed."""
+        return unshown_notes(self.guide, self.views.shown)
+
+    def examples_summary(self) -> str:
+        """How the examples were served, e.g. "14 examples: 0 run, 14 from cache", and, where
+        they ran without a sandbox, why."""
+        summary = self.examples.summary(self.runner.stats)
+        return "; ".join(filter(None, [summary, self.runner.unsandboxed]))
+
+    def close(self) -> None:
+        """Stop the example worker."""
+        self.runner.close()

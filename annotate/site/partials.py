@@ -1,0 +1,31 @@
+"""The template tree outside mkdocstrings: whole-file pages render the same partials as chapters.
+
+mkdocstrings renders chapters with its own Jinja environment over `templates/`; this one loads
+the same folder, so a note's drift banner, its diff and its links come from one set of partials.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from annotate.drift.states import NoteState
+
+TEMPLATES = Path(__file__).parent / "templates" / "python" / "material"
+"""The partials, where mkdocstrings-python looks for its `material` templates."""
+
+
+@cache
+def environment() -> jinja2.Environment:
+    """The environment over `TEMPLATES`, with what the partials use (`NoteState`)."""
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True)
+    env.globals["NoteState"] = NoteState
+    return env
+
+
+def render(name: str, /, **context: Any) -> str:
+    """The template `name` rendered with `context`."""
+    return environment().get_template(name).render(**context)
