@@ -39,21 +39,24 @@ def step(pattern: str) -> str:
     return match[0]
 
 
-def newcomer_project(root):
-    """A copy of the project in which the object the guide walks through has no note yet."""
-    project = copy_project(root).parent
-    name = re.search(r"^annotate new (\S+)", GUIDE, re.M)[1]
-    note = f"module/{name}.md"
-    (project / "docs/notes" / note).unlink(missing_ok=True)
-    lock = project / "docs/notes/notes.lock.json"
-    data = json.loads(lock.read_text(encoding="utf-8"))
-    data["notes"].pop(note, None)
-    lock.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+def newcomer_copy(tmp_path):
+    """A project copy where the object the guide scaffolds has no note yet, as for a newcomer.
+
+    The guide notes every object, so the copy drops the note (and its lock entry) that
+    `annotate new` in CONTRIBUTING.md would otherwise refuse to overwrite.
+    """
+    project = copy_project(tmp_path / "project").parent
+    (written,) = re.findall(r"`annotate new` writes `docs/notes/(\S+?\.md)`", GUIDE)
+    (project / "docs" / "notes" / written).unlink(missing_ok=True)
+    lock = project / "docs" / "notes" / "notes.lock.json"
+    data = json.loads(lock.read_text())
+    data["notes"].pop(written, None)
+    lock.write_text(json.dumps(data, indent=2, sort_keys=True) + "\n")
     return project
 
 
 def test_a_note_added_by_following_contributing_appears_on_the_site(tmp_path):
-    project = newcomer_project(tmp_path / "project")
+    project = newcomer_copy(tmp_path)
     new = step(r"^annotate new \S+.*$")
     example = step(r"(?s)(?<=```markdown\n).*?(?=```\n)")
     refresh = step(r"^annotate refresh \S+\.md.*$")
@@ -90,7 +93,7 @@ def test_a_note_added_by_following_contributing_appears_on_the_site(tmp_path):
 
 
 def test_the_error_shown_in_contributing_is_the_real_one(tmp_path):
-    project = newcomer_project(tmp_path / "project")
+    project = newcomer_copy(tmp_path)
     sh(step(r"^annotate new \S+.*$"), project)
     shown = step(r"(?s)(?<=```text\n)error: .*?(?=\n```)")
     path, line, anchor = re.match(r"error: (\S+?):(\d+): line anchor `([^`]+)`", shown).groups()

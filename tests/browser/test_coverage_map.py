@@ -36,7 +36,7 @@ def test_one_cell_per_class_and_function_in_file_order(pages, guide):
     assert box and box["width"] >= 18 and box["height"] >= 18
 
 
-def test_a_cell_leads_to_the_chapter_or_else_the_line_in_the_whole_file(pages):
+def test_a_cell_leads_to_the_chapter_that_embeds_it(pages):
     page = pages.open("coverage/")
     # A function with a note: its chapter.
     click_like_a_reader(
@@ -48,10 +48,10 @@ def test_a_cell_leads_to_the_chapter_or_else_the_line_in_the_whole_file(pages):
 
     page.go_back()
     page.wait_for_url("**/coverage/")
-    # A method no chapter shows: its first line on the whole-file page.
+    # A method of container.py: its chapter too, since every object is embedded in one.
     click_like_a_reader(
-        page, page.locator('[data-an-path="torch.nn.modules.module._WrappedHook.__getstate__"]')
+        page, page.locator('[data-an-path="torch.nn.modules.container.Sequential.__init__"]')
     )
-    page.wait_for_url("**/files/module/#*")
-    expect(page.locator(".an-whole")).to_be_visible()
-    assert_target_in_view(page, ids={"torch.nn.modules.module._WrappedHook.__getstate__"})
+    page.wait_for_url("**/chapters/containers/#*")
+    expect(page.locator("h1")).to_contain_text("container.py")
+    assert_target_in_view(page, ids={"torch.nn.Sequential.__init__"})
