@@ -19,6 +19,7 @@ from annotate.errors import AnnotateError, Problem
 from annotate.examples.fences import register_fences
 from annotate.examples.limits import Limits
 from annotate.guide import read_guide
+from annotate.notes.published import unchecked_files
 from annotate.site import theme
 from annotate.site.build import SiteBuild
 from annotate.site.diagrams import svg_links_as_xlink
@@ -138,6 +139,17 @@ class AnnotatePlugin(BasePlugin[AnnotateConfig]):
         handlers: Any = config.plugins["mkdocstrings"].handlers  # type: ignore[attr-defined]
         self.build.prepare_templates(handlers.get_handler("python").env)
         notes_prefix = self.config.notes_dir.strip("/") + "/"
+        docs = Path(config.docs_dir)
+        pages = (
+            _nav_pages(config.nav)
+            if config.nav
+            else [f.src_uri for f in files.documentation_pages()]
+        )
+        unchecked = unchecked_files(
+            docs, pages=pages, notes_dir=docs / notes_prefix, generated=self.build.pages
+        )
+        if unchecked:
+            raise _failure("file(s) would be published unchecked", unchecked)
         for file in [f for f in files if f.src_uri.startswith(notes_prefix)]:
             files.remove(file)  # notes are shown with their objects, not as pages of their own
         for asset in theme.assets():
@@ -203,3 +215,16 @@ class AnnotatePlugin(BasePlugin[AnnotateConfig]):
     def _close(self) -> None:
         if self.build is not None:
             self.build.close()
+
+
+def _nav_pages(nav: list[Any]) -> list[str]:
+    """The Markdown files `nav:` names, at any depth."""
+    found: list[str] = []
+    for item in nav:
+        values = item.values() if isinstance(item, dict) else [item]
+        for value in values:
+            if isinstance(value, list):
+                found += _nav_pages(value)
+            elif isinstance(value, str) and not value.startswith(("http:", "https:", "/")):
+                found.append(value)
+    return found

@@ -65,3 +65,20 @@ def test_stray_pages_active_files_and_links_out_are_problems(tmp_path):
     assert "navigation" in problems["extra.md"].message and "`nav:`" in problems["extra.md"].fix
     assert "outside" in problems["linked.md"].message
     assert "unchecked" in problems["evil.html"].message
+
+
+def test_a_build_with_a_stray_page_fails_naming_it_and_the_fix(tmp_path):
+    from tests.conftest import copy_project, failed_build
+
+    config = copy_project(tmp_path / "project")
+    write_note(
+        config.parent / "docs",
+        "note/module/Module.cuda.md",
+        "---\ntarget: torch.nn.Module.cuda\n---\nText.\n",
+    )
+    write_note(config.parent / "docs", "raw.html", "<script>alert(1)</script>\n")
+    error = failed_build(config, tmp_path / "site", full=True)
+    assert "would be published unchecked" in error
+    assert "note/module/Module.cuda.md:1: a page the navigation does not name" in error
+    assert "move it to `notes/module/Module.cuda.md`" in error
+    assert "raw.html:1: a `.html` file would be published as it is, unchecked" in error
