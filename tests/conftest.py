@@ -109,6 +109,16 @@ def copy_project(dest: Path) -> Path:
     return dest / "mkdocs.yml"
 
 
+def add_page(config: Path, rel: str, text: str) -> Path:
+    """Write the page `rel` (under docs/) of a copied project and name it in its navigation."""
+    page = write_note(config.parent / "docs", rel, text)
+    config.write_text(
+        config.read_text(encoding="utf-8").replace("\nnav:\n", f"\nnav:\n  - {rel}\n", 1),
+        encoding="utf-8",
+    )
+    return page
+
+
 def failed_build(
     config_file: Path, site_dir: Path, *, env: dict[str, str] | None = None, full: bool = False
 ) -> str:

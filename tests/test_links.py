@@ -11,7 +11,7 @@ import griffe
 import pytest
 
 from tests.chapters import CHAPTERS
-from tests.conftest import SITE_URL, copy_project, failed_build, run_mkdocs, write_note
+from tests.conftest import SITE_URL, add_page, copy_project, failed_build, run_mkdocs
 from tests.htmltree import parse
 from tests.linkcheck import check_site, page_ids
 
@@ -97,7 +97,7 @@ def probe_site(tmp_path_factory):
     """The guide plus a chapter that embeds the functions of the "Done when" list and two diagrams."""
     root = tmp_path_factory.mktemp("probe")
     config = copy_project(root / "project")
-    write_note(root / "project/docs/chapters", "probe.md", PROBE_PAGE)
+    add_page(config, "chapters/probe.md", PROBE_PAGE)
     result = run_mkdocs(root / "site", config=config)
     assert result.returncode == 0, result.stderr[-4000:]
     return root / "site"
@@ -315,9 +315,9 @@ def test_call_diagrams_link_every_box_and_draw_the_calls(probe_site, index):
 
 def test_an_unknown_function_in_a_diagram_fails_the_build_with_page_line_and_candidates(tmp_path):
     config = copy_project(tmp_path / "project")
-    page = write_note(
-        tmp_path / "project/docs/chapters",
-        "bad.md",
+    page = add_page(
+        config,
+        "chapters/bad.md",
         "---\ntitle: Bad\n---\n# Bad\n\n<!-- annotate:callgraph Module.state_dict Module.statedict -->\n",
     )
     err = failed_build(config, tmp_path / "site", full=True)

@@ -111,8 +111,12 @@ def register_fences(
 class ExampleFences:
     """The fence formatter of one build: each example of the current page goes through `run`."""
 
-    def __init__(self, run: RunExample) -> None:
+    def __init__(
+        self, run: RunExample, *, decorate: Callable[[ExampleResult], str] | None = None
+    ) -> None:
         self._run = run
+        self._decorate = decorate
+        """HTML to show under an example's output (its trace), from its result."""
         self.failures: list[ExampleError] = []
         """Every example that failed, in the order they ran."""
         self.skipped = 0
@@ -199,8 +203,9 @@ class ExampleFences:
         if not html or not results:
             return html
         version = escape(results[-1].torch)
+        under = self._decorate(results[-1]) if self._decorate else ""
         return (
-            f'<div class="an-example" data-an-torch="{version}">{html}'
+            f'<div class="an-example" data-an-torch="{version}">{html}{under}'
             f'<p class="an-example-stamp">ran on torch <code>{version}</code></p></div>'
         )
 

@@ -14,12 +14,13 @@ from markdown import Markdown
 from annotate.drift.states import NoteState
 from annotate.examples.fences import ExampleFences
 from annotate.examples.limits import Limits
-from annotate.examples.runner import ExampleRunner
+from annotate.examples.runner import ExampleResult, ExampleRunner
 from annotate.site.diagrams import Diagram, read_directives, render_svg
 from annotate.site.file_page import file_anchor_ids
 from annotate.site.highlight import preload
 from annotate.site.links import doc_heading_ids
 from annotate.site.pages import CONTENT, GeneratedPage, generated_pages, page_content, unshown_notes
+from annotate.site.trace_views import count_calls, line_identifier, trace_view
 from annotate.site.views import ObjectViews
 
 if TYPE_CHECKING:
@@ -60,7 +61,7 @@ class SiteBuild:
             sources=dict(guide.snapshot.sha256),
             limits=example_limits,
         )
-        self.examples = ExampleFences(self.runner.run)
+        self.examples = ExampleFences(self.runner.run, decorate=self._trace_html)
         """The formatter of the Python fences, which runs each example through `runner`."""
         self.pages: dict[str, GeneratedPage] = {
             page.uri: page
@@ -78,10 +79,21 @@ class SiteBuild:
         self._converter: Markdown | None = None
         self._diagrams: dict[str, list[Diagram]] = {}
         self._primary: set[str] = set()
+        self._env: jinja2.Environment | None = None
+
+    def _trace_html(self, result: ExampleResult) -> str:
+        """The folded call tree under an example's output (nothing without a trace)."""
+        if result.trace is None or not result.trace.calls or self._env is None:
+            return ""
+        template = self._env.get_template("annotate_trace.html.jinja")
+        return template.render(
+            nodes=trace_view(result.trace), calls=count_calls(result.trace), cut=result.trace.cut
+        )
 
     def prepare_templates(self, env: jinja2.Environment, /) -> None:
         """Give mkdocstrings' templates `annotate_view(path)` and `NoteState`, and cache them."""
         env.globals.update(annotate_view=self.views, NoteState=NoteState)
+        self._env = env
         # mkdocstrings compiles its ~80 templates anew on every build; Jinja's bytecode cache,
         # keyed by each template's source, skips that on rebuilds.
         folder = self._cache_dir / "templates"
@@ -149,6 +161,9 @@ class SiteBuild:
             # Secondary: a chapter that renders the object with mkdocstrings stays the main target.
             for identifier, anchor in file_anchor_ids(self.guide, page.source_file).items():
                 register_anchor(identifier, anchor, False)
+            # Each line, for the call edges of example traces.
+            for number in range(1, len(self.guide.index.lines[page.source_file]) + 1):
+                register_anchor(line_identifier(page.source_file, number), f"L{number}", True)
         return html.replace(CONTENT, content)
 
     def unshown_notes(self) -> list[Problem]:
