@@ -42,3 +42,31 @@ def test_a_strict_load_reaches_the_loader_of_every_module_and_links_to_it(site):
         if re.search(r"files/module/#L\d+$", a.attrs.get("href", ""))
     ]
     assert lines and all(a.all_text().startswith("line ") for a in lines)
+
+
+def test_the_load_chapter_marks_the_branch_its_examples_took_and_not_the_other(
+    site, installed_torch
+):
+    source = (installed_torch / "nn/modules/module.py").read_text(encoding="utf-8").splitlines()
+    start = next(
+        i for i, line in enumerate(source, 1) if line.startswith("    def _load_from_state_dict(")
+    )
+
+    def line_of(text: str) -> int:
+        return next(i for i in range(start, len(source) + 1) if source[i - 1].strip() == text)
+
+    html = (site / "chapters/state-dict/index.html").read_text(encoding="utf-8")
+    marks = {
+        int(n): int(count or 0)
+        for count, n in re.findall(
+            r'<span class="an-line(?: an-ran" data-an-ran="(\d+)")?[^>]*'
+            r'id="torch\.nn\.modules\.module\.Module\._load_from_state_dict--L(\d+)"',
+            html,
+        )
+    }
+    copied = line_of("param.copy_(input_param)")
+    swapped = line_of("torch.utils.swap_tensors(param, new_input_param)")
+    # The chapter's loads copy into the parameters; none runs with swap_tensors switched on.
+    assert marks[copied] > 0 and marks[swapped] == 0
+    # The test of a branch runs at least as often as the branch it leads to.
+    assert marks[line_of("if use_swap_tensors:")] >= marks[copied]

@@ -21,6 +21,7 @@ from markdown_exec import base_format, validator
 
 from annotate.errors import AnnotateError, ExampleError
 from annotate.examples.runner import Example, ExampleResult, ExampleStats
+from annotate.examples.traces import Trace
 
 log = logging.getLogger("mkdocs.plugins.annotate")
 
@@ -121,6 +122,10 @@ class ExampleFences:
         """Every example that failed, in the order they ran."""
         self.skipped = 0
         """Examples not run because an earlier one of their session failed."""
+        self.page_traces: list[Trace] = []
+        """The traces of the current page's examples, in page order."""
+        self.all_traces: list[Trace] = []
+        """The traces of every example rendered so far in this build."""
         self._page = ""
         self._located: list[tuple[int, str]] = []
         self._history: dict[str, list[Example]] = {}
@@ -129,6 +134,7 @@ class ExampleFences:
     def start_page(self, page: str, text: str) -> None:
         """Examples rendered from now on belong to `page`, whose source is `text`."""
         self._page = page
+        self.page_traces = []
         self._located = locate_fences(text)
         self._history = {}
         self._broken = set()
@@ -202,6 +208,9 @@ class ExampleFences:
             history.append(example)
         if not html or not results:
             return html
+        if results[-1].trace is not None:
+            self.page_traces.append(results[-1].trace)
+            self.all_traces.append(results[-1].trace)
         version = escape(results[-1].torch)
         under = self._decorate(results[-1]) if self._decorate else ""
         return (

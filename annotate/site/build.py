@@ -6,6 +6,7 @@ it, and turns the problems it returns into build failures; nothing here knows Mk
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import TYPE_CHECKING, Any
 
 from jinja2 import FileSystemBytecodeCache
@@ -15,12 +16,13 @@ from annotate.drift.states import NoteState
 from annotate.examples.fences import ExampleFences
 from annotate.examples.limits import Limits
 from annotate.examples.runner import ExampleResult, ExampleRunner
+from annotate.examples.traces import executed_lines
 from annotate.site.diagrams import Diagram, read_directives, render_svg
 from annotate.site.file_page import file_anchor_ids
 from annotate.site.highlight import preload
 from annotate.site.links import doc_heading_ids
 from annotate.site.pages import CONTENT, GeneratedPage, generated_pages, page_content, unshown_notes
-from annotate.site.trace_views import count_calls, line_identifier, trace_view
+from annotate.site.trace_views import count_calls, line_identifier, mark_executed, trace_view
 from annotate.site.views import ObjectViews
 
 if TYPE_CHECKING:
@@ -147,7 +149,7 @@ class SiteBuild:
                 register_anchor(canonical, heading, True)
         page = self.pages.get(uri)
         if page is None:
-            return html
+            return mark_executed(html, executed_lines(self.examples.page_traces), self.guide.index)
         page_urls = {
             other.source_file: url
             for other in self.pages.values()
@@ -164,6 +166,12 @@ class SiteBuild:
             # Each line, for the call edges of example traces.
             for number in range(1, len(self.guide.index.lines[page.source_file]) + 1):
                 register_anchor(line_identifier(page.source_file, number), f"L{number}", True)
+        if page.source_file:
+            # The file pages come after the chapters: every example of the site has run.
+            ran = executed_lines(self.examples.all_traces).get(page.source_file, Counter())
+            content = mark_executed(
+                content, {page.source_file: ran}, self.guide.index, whole_file=page.source_file
+            )
         return html.replace(CONTENT, content)
 
     def unshown_notes(self) -> list[Problem]:

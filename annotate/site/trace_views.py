@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
+import re
+from collections import Counter
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from annotate.examples.traces import CallNode, Trace, object_path
+
+if TYPE_CHECKING:
+    from annotate.source.index import ObjectIndex
+
+# The source templates give every line `<span class="an-line" id="PATH--L12">` (a chapter) or
+# `id="L12"` (a file page); a mark is one more class and a count on that span. Done on the
+# finished page because the examples below an embedded function run after it is rendered.
+_LINE = re.compile(r'<span class="an-line" id="(?:(?P<path>[\w.]+)--)?L(?P<n>\d+)"')
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -57,3 +68,25 @@ def trace_view(trace: Trace) -> tuple[TraceNodeView, ...]:
 def count_calls(trace: Trace) -> int:
     """Every call the trace recorded."""
     return sum(node.count for root in trace.calls for _, node in root.walk())
+
+
+def mark_executed(
+    html: str, ran: dict[str, Counter[int]], index: ObjectIndex, *, whole_file: str = ""
+) -> str:
+    """`html` with each source line the examples ran marked `an-ran`, with how often."""
+    if not any(ran.values()):
+        return html
+
+    def mark(match: re.Match[str]) -> str:
+        path = match["path"]
+        file = whole_file if path is None else getattr(index.get(path), "file", "")
+        count = ran.get(file, Counter()).get(int(match["n"]), 0) if file else 0
+        if not count:
+            return match[0]
+        times = "once" if count == 1 else f"{count} times"
+        return (
+            f'<span class="an-line an-ran" data-an-ran="{count}" '
+            f'title="the examples ran this line {times}" id="{(path + "--") if path else ""}L{match["n"]}"'
+        )
+
+    return _LINE.sub(mark, html)
