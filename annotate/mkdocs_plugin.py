@@ -117,6 +117,7 @@ class AnnotatePlugin(BasePlugin[AnnotateConfig]):
             coverage_page=self.config.coverage_page,
             maintenance_page=self.config.maintenance_page,
         )
+        self.build.unbound_markdown = (config.markdown_extensions, dict(config.mdx_configs))
         try:
             config.mdx_configs = register_fences(
                 config.mdx_configs,
@@ -152,6 +153,13 @@ class AnnotatePlugin(BasePlugin[AnnotateConfig]):
             raise _failure("file(s) would be published unchecked", unchecked)
         for file in [f for f in files if f.src_uri.startswith(notes_prefix)]:
             files.remove(file)  # notes are shown with their objects, not as pages of their own
+        self.build.run_examples_first(
+            [
+                (Path(f.abs_src_path), _shown_as(f.abs_src_path, config))
+                for f in files.documentation_pages()
+                if f.abs_src_path
+            ]
+        )
         for asset in theme.assets():
             files.append(File.generated(config, f"assets/{asset.name}", abs_src_path=str(asset)))
         for page in self.build.pages.values():
@@ -162,13 +170,12 @@ class AnnotatePlugin(BasePlugin[AnnotateConfig]):
         self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str:
         assert self.build is not None
-        base = Path(config.config_file_path).parent
         path = Path(page.file.abs_src_path or Path(config.docs_dir, page.file.src_path))
         # With its front matter, so that line numbers match.
         problems = self.build.read_page(
             page.file.src_uri,
             page.file.content_string,
-            shown_as=(path.relative_to(base) if path.is_relative_to(base) else path).as_posix(),
+            shown_as=_shown_as(path, config),
             file=Path(page.file.abs_src_path or page.file.src_uri),
         )
         if problems:
@@ -228,3 +235,9 @@ def _nav_pages(nav: list[Any]) -> list[str]:
             elif isinstance(value, str) and not value.startswith(("http:", "https:", "/")):
                 found.append(value)
     return found
+
+
+def _shown_as(path: str | Path, config: MkDocsConfig) -> str:
+    """How messages name a page: its path from the project folder."""
+    path, base = Path(path), Path(config.config_file_path).parent
+    return (path.relative_to(base) if path.is_relative_to(base) else path).as_posix()

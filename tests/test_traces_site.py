@@ -70,3 +70,27 @@ def test_the_load_chapter_marks_the_branch_its_examples_took_and_not_the_other(
     assert marks[copied] > 0 and marks[swapped] == 0
     # The test of a branch runs at least as often as the branch it leads to.
     assert marks[line_of("if use_swap_tensors:")] >= marks[copied]
+
+
+def test_call_lists_and_diagrams_learn_the_calls_the_examples_made(site):
+    html = (site / "chapters/state-dict/index.html").read_text(encoding="utf-8")
+    tree = parse(html)
+    # load_state_dict's own links: the run-time call to the loader, which reading cannot see.
+    (links,) = [
+        d
+        for d in tree.find_all("div", cls="an-links")
+        if d.attrs.get("data-an-links", "").endswith("load_state_dict")
+        and not d.attrs["data-an-links"].endswith("_load_from_state_dict")
+    ]
+    seen = [dd for dd in links.find_all("dd", cls="an-seen")]
+    assert seen and any(
+        a.attrs.get("href", "").endswith("#" + LOADER) for a in seen[0].find_all("a")
+    )
+    # A diagram that draws both draws that call, apart from the read ones.
+    diagrams = [
+        f
+        for f in tree.find_all("figure", cls="an-callgraph")
+        if {"Module.load_state_dict", "Module._load_from_state_dict"}
+        <= {t.all_text() for t in f.find_all("text")}
+    ]
+    assert diagrams and all(d.find_all("path", cls="an-cg-seen") for d in diagrams)

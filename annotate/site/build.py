@@ -6,6 +6,7 @@ it, and turns the problems it returns into build failures; nothing here knows Mk
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter
 from typing import TYPE_CHECKING, Any
 
@@ -13,10 +14,11 @@ from jinja2 import FileSystemBytecodeCache
 from markdown import Markdown
 
 from annotate.drift.states import NoteState
-from annotate.examples.fences import ExampleFences
+from annotate.errors import ExampleError
+from annotate.examples.fences import ExampleFences, collect_examples
 from annotate.examples.limits import Limits
-from annotate.examples.runner import ExampleResult, ExampleRunner
-from annotate.examples.traces import executed_lines
+from annotate.examples.runner import ExampleResult, ExampleRunner, ExampleStats
+from annotate.examples.traces import executed_lines, observed_calls
 from annotate.site.diagrams import Diagram, read_directives, render_svg
 from annotate.site.file_page import file_anchor_ids
 from annotate.site.highlight import preload
@@ -77,11 +79,14 @@ class SiteBuild:
         """The pages to add to the site, by their place in it."""
         self.markdown: tuple[list[Any], dict[str, Any]] = ([], {})
         """The site's Markdown extensions and their options, to render notes outside mkdocstrings."""
+        self.unbound_markdown: tuple[list[Any], dict[str, Any]] = ([], {})
+        """The same before the example fences were bound to this build's runner."""
         self._cache_dir = cache_dir
         self._converter: Markdown | None = None
         self._diagrams: dict[str, list[Diagram]] = {}
         self._primary: set[str] = set()
         self._env: jinja2.Environment | None = None
+        self._prerun_stats: ExampleStats | None = None
 
     def _trace_html(self, result: ExampleResult) -> str:
         """The folded call tree under an example's output (nothing without a trace)."""
@@ -108,13 +113,42 @@ class SiteBuild:
             self._converter = Markdown(extensions=extensions, extension_configs=configs)
         return self._converter.reset().convert(text)
 
+    def run_examples_first(self, pages: list[tuple[Path, str]], /) -> None:
+        """Run every example of `pages` (file, and its name in messages) before any page renders.
+
+        Chapters then show, in their call lists and diagrams, the calls all the guide's examples
+        made, whatever page they are on. The results go to the runner's cache, so rendering
+        serves them from there; an example that fails here is left to fail where it renders.
+        """
+        extensions, configs = self.unbound_markdown
+        traces = []
+        for path, shown_as in pages:
+            found = collect_examples(
+                path, page=shown_as, extensions=extensions, extension_configs=configs
+            )
+            broken: set[str | None] = set()
+            for example, history in found:
+                if example.session in broken:
+                    continue
+                try:
+                    result = self.runner.run(example, history=history)
+                except ExampleError:
+                    broken.add(example.session)
+                    continue
+                if result.trace is not None:
+                    traces.append(result.trace)
+        self.views.learn(set(observed_calls(traces)))
+        self._prerun_stats = dataclasses.replace(self.runner.stats)
+
     def read_page(self, uri: str, source: str, /, *, shown_as: str, file: Path) -> list[Problem]:
         """Start the page `uri` whose Markdown is `source` (front matter included); its problems.
 
         `shown_as` names the page in example failures; `file` in the problems.
         """
         self.examples.start_page(shown_as, source)
-        diagrams, problems = read_directives(source, self.guide.index, self.guide.calls, file=file)
+        diagrams, problems = read_directives(
+            source, self.guide.index, self.guide.calls, file=file, seen=self.views.seen
+        )
         self._diagrams[uri] = diagrams
         return problems
 
@@ -181,7 +215,8 @@ class SiteBuild:
     def examples_summary(self) -> str:
         """How the examples were served, e.g. "14 examples: 0 run, 14 from cache", and, where
         they ran without a sandbox, why."""
-        summary = self.examples.summary(self.runner.stats)
+        # What ran, and what came from the cache, is told by the first pass when there was one.
+        summary = self.examples.summary(self._prerun_stats or self.runner.stats)
         return "; ".join(filter(None, [summary, self.runner.unsandboxed]))
 
     def close(self) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import deque
+from collections.abc import Collection
 from dataclasses import dataclass
 from html import escape
 from itertools import pairwise
@@ -49,11 +50,19 @@ class Diagram:
     listed: frozenset[str]
     """The functions the directive names."""
     edges: tuple[tuple[str, str], ...]
-    """Caller and callee."""
+    """Caller and callee, as the code reads."""
+    seen: tuple[tuple[str, str], ...] = ()
+    """Calls between two drawn functions that only the examples showed (a call through an
+    object of unknown type, such as a child module's), drawn apart from the read ones."""
 
 
 def read_directives(
-    markdown: str, index: ObjectIndex, calls: CallGraph, *, file: Path
+    markdown: str,
+    index: ObjectIndex,
+    calls: CallGraph,
+    *,
+    file: Path,
+    seen: Collection[tuple[str, str]] = (),
 ) -> tuple[list[Diagram], list[Problem]]:
     """Every callgraph directive of a page, and a problem for each function it cannot draw."""
     diagrams: list[Diagram] = []
@@ -89,7 +98,7 @@ def read_directives(
                 fix = did_you_mean(close, otherwise="write a path such as `Module.state_dict`")
             problems.append(Problem(file=file, line=line, message=message, fix=fix))
         if paths:
-            diagrams.append(_diagram(match.group(0).strip(), paths, calls))
+            diagrams.append(_diagram(match.group(0).strip(), paths, calls, seen))
     return diagrams, problems
 
 
@@ -98,7 +107,9 @@ def _is_function(index: ObjectIndex, path: str) -> bool:
     return info is not None and info.kind == "function"
 
 
-def _diagram(directive: str, listed: list[str], calls: CallGraph) -> Diagram:
+def _diagram(
+    directive: str, listed: list[str], calls: CallGraph, seen: Collection[tuple[str, str]] = ()
+) -> Diagram:
     wanted = set(listed)
     nodes = list(listed)
     edges: list[tuple[str, str]] = []
@@ -124,8 +135,16 @@ def _diagram(directive: str, listed: list[str], calls: CallGraph) -> Diagram:
                             nodes.append(b)
                 elif depth < _MAX_VIA:
                     queue.append((callee, depth + 1))
+    drawn = set(nodes)
+    observed = tuple(
+        (a, b) for a, b in sorted(seen) if a in drawn and b in drawn and (a, b) not in edges
+    )
     return Diagram(
-        directive=directive, nodes=tuple(nodes), listed=frozenset(listed), edges=tuple(edges)
+        directive=directive,
+        nodes=tuple(nodes),
+        listed=frozenset(listed),
+        edges=tuple(edges),
+        seen=observed,
     )
 
 
@@ -166,7 +185,7 @@ def _acyclic(diagram: Diagram) -> list[tuple[str, str]]:
     state: dict[str, int] = {}
     kept: list[tuple[str, str]] = []
     out: dict[str, list[str]] = {}
-    for a, b in diagram.edges:
+    for a, b in (*diagram.edges, *diagram.seen):
         out.setdefault(a, []).append(b)
 
     def visit(node: str) -> None:
@@ -211,7 +230,9 @@ def render_svg(diagram: Diagram, index: ObjectIndex, *, number: int = 0) -> str:
         f'<defs><marker id="{marker}" viewBox="0 0 8 8" refX="8" refY="4" markerWidth="7" '
         f'markerHeight="7" orient="auto"><path class="an-cg-head" d="M0,0 L8,4 L0,8 z"/></marker></defs>',
     ]
-    for a, b in diagram.edges:
+    for (a, b), kind in [(e, "an-cg-edge") for e in diagram.edges] + [
+        (e, "an-cg-seen") for e in diagram.seen
+    ]:
         ax, ay = pos[a][0] + width[a], pos[a][1] + _BOX_H / 2
         bx, by = pos[b][0], pos[b][1] + _BOX_H / 2
         if bx > ax:
@@ -220,7 +241,8 @@ def render_svg(diagram: Diagram, index: ObjectIndex, *, number: int = 0) -> str:
         else:  # a call back to an earlier column: loop under the boxes
             low = max(ay, by) + _BOX_H
             d = f"M{ax:.1f},{ay:.1f} C{ax + 40:.1f},{low:.1f} {bx - 40:.1f},{low:.1f} {bx:.1f},{by:.1f}"
-        parts.append(f'<path class="an-cg-edge" d="{d}" marker-end="url(#{marker})"/>')
+        title = "<title>seen at run time</title>" if kind == "an-cg-seen" else ""
+        parts.append(f'<path class="{kind}" d="{d}" marker-end="url(#{marker})">{title}</path>')
     for node in diagram.nodes:
         nx, ny = pos[node]
         kind = "an-cg-node" if node in diagram.listed else "an-cg-node an-cg-via"
@@ -234,7 +256,13 @@ def render_svg(diagram: Diagram, index: ObjectIndex, *, number: int = 0) -> str:
         )
     parts.append("</svg>")
     # Out of search: box labels would otherwise open every result's preview.
-    return f'<figure class="an-callgraph" data-search-exclude>{"".join(parts)}</figure>'
+    legend = (
+        '<figcaption class="an-cg-legend">Dotted arrows: calls the examples made that reading '
+        "the code cannot resolve.</figcaption>"
+        if diagram.seen
+        else ""
+    )
+    return f'<figure class="an-callgraph" data-search-exclude>{"".join(parts)}{legend}</figure>'
 
 
 _SVG = re.compile(r'<svg class="an-callgraph-svg".*?</svg>', re.S)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Mapping
+    from collections.abc import Callable, Collection, Mapping
 
     from annotate.guide import Guide
     from annotate.site.highlight import Wrap
@@ -96,21 +96,35 @@ class LinksView:
     """For a function, the functions of these files it calls."""
     called_by: tuple[CallLink, ...] | None = None
     """For a function, the functions of these files that call it."""
+    seen_calls: tuple[CallLink, ...] = ()
+    """Calls the examples made that the code's reading could not resolve."""
+    seen_called_by: tuple[CallLink, ...] = ()
+    """Callers the examples showed that the code's reading could not resolve."""
 
 
-def object_links(guide: Guide, obj: ObjectInfo) -> LinksView:
-    """The links of `obj`."""
+def object_links(
+    guide: Guide, obj: ObjectInfo, seen: Collection[tuple[str, str]] = ()
+) -> LinksView:
+    """The links of `obj`; `seen` are the (caller, callee) calls the examples made."""
     index = guide.index
 
     def entries(paths: tuple[str, ...]) -> tuple[CallLink, ...]:
         return tuple(CallLink(path=p, short=index.objects[p].short) for p in paths)
 
     function = obj.kind == "function"
+    static_calls = set(guide.calls.calls.get(obj.path, ()))
+    static_callers = set(guide.calls.called_by.get(obj.path, ()))
     return LinksView(
         tag=release_tag(guide.snapshot),
         docs=docs_url(index, obj.path),
         calls=entries(guide.calls.calls.get(obj.path, ())) if function else None,
         called_by=entries(guide.calls.called_by.get(obj.path, ())) if function else None,
+        seen_calls=entries(
+            tuple(b for a, b in sorted(seen) if a == obj.path and b not in static_calls)
+        ),
+        seen_called_by=entries(
+            tuple(a for a, b in sorted(seen) if b == obj.path and a not in static_callers)
+        ),
     )
 
 

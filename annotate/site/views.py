@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -25,15 +26,22 @@ class ObjectViews:
 
     def __init__(self, guide: Guide, /) -> None:
         self.guide = guide
+        self.seen: set[tuple[str, str]] = set()
+        """(caller, callee) calls the guide's examples made, set before any page renders."""
         self.shown: set[str] = set()
         """Names of the notes shown so far."""
         self._views: dict[str, ObjectView | None] = {}
+
+    def learn(self, seen: set[tuple[str, str]], /) -> None:
+        """Show the calls the examples made, `seen`; views made before are made again."""
+        self.seen = seen
+        self._views.clear()
 
     def __call__(self, path: str, /) -> ObjectView | None:
         """The view of the object at canonical `path`, or `None` for one without."""
         if path not in self._views:
             obj = self.guide.index.objects.get(path)
-            self._views[path] = object_view(self.guide, obj) if obj else None
+            self._views[path] = object_view(self.guide, obj, self.seen) if obj else None
         view = self._views[path]
         if view is not None and view.note is not None:
             self.shown.add(view.note.name)
@@ -77,19 +85,24 @@ class ObjectView:
     docs: str | None
     calls: tuple[CallLink, ...] | None
     called_by: tuple[CallLink, ...] | None
+    seen_calls: tuple[CallLink, ...]
+    """Calls only the examples showed (see `LinksView`)."""
+    seen_called_by: tuple[CallLink, ...]
     note: NoteView | None
     drift: DriftView | None
     segments: tuple[SegmentView, ...]
     """For a function, its source cut at its line notes."""
 
 
-def object_view(guide: Guide, obj: ObjectInfo, /) -> ObjectView | None:
+def object_view(
+    guide: Guide, obj: ObjectInfo, seen: Collection[tuple[str, str]] = (), /
+) -> ObjectView | None:
     """What the templates show for `obj`: the note and the annotated source pieces."""
     if obj.kind not in ("function", "class"):
         return None
     snapshot = guide.snapshot
     attached = guide.note_for(obj.path)
-    links = object_links(guide, obj)
+    links = object_links(guide, obj, seen)
     segments: tuple[SegmentView, ...] = ()
     if obj.kind == "function":
         segments = tuple(
@@ -119,6 +132,8 @@ def object_view(guide: Guide, obj: ObjectInfo, /) -> ObjectView | None:
         docs=links.docs,
         calls=links.calls,
         called_by=links.called_by,
+        seen_calls=links.seen_calls,
+        seen_called_by=links.seen_called_by,
         note=NoteView(name=attached.note.name, title=attached.note.title, body=attached.note.body)
         if attached
         else None,
