@@ -23,6 +23,7 @@ from annotate.notes.published import unchecked_files
 from annotate.site import theme
 from annotate.site.build import SiteBuild
 from annotate.site.diagrams import svg_links_as_xlink
+from annotate.site.history_views import releases_up_to
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -117,6 +118,10 @@ class AnnotatePlugin(BasePlugin[AnnotateConfig]):
             coverage_page=self.config.coverage_page,
             maintenance_page=self.config.maintenance_page,
         )
+        try:
+            releases_up_to(guide.snapshot.release)  # a damaged release record stops here
+        except AnnotateError as error:
+            raise PluginError(f"annotate: {error}") from None
         self.build.unbound_markdown = (config.markdown_extensions, dict(config.mdx_configs))
         try:
             config.mdx_configs = register_fences(

@@ -266,3 +266,40 @@ def test_to_history_dates_its_memory_format_overload():
     assert found is not None
     (dated,) = [c for c in found.changes if c.release == first]
     assert ChangeKind.SIGNATURE in dated.kinds and "+    def to(self, memory_format" in dated.diff
+
+
+def test_the_guide_shows_load_state_dict_history_with_the_assign_release(site):
+    from tests.htmltree import parse
+
+    import textwrap
+
+    def arguments(text: str) -> set[str]:
+        (function,) = ast.parse(textwrap.dedent(text)).body
+        return {a.arg for a in function.args.args}
+
+    record = read_record()
+    first = next(
+        release.version
+        for release in record.releases
+        if "assign" in arguments(release.objects[f"{MODULE}.load_state_dict"].text)
+    )
+    tree = parse((site / "chapters/state-dict/index.html").read_text(encoding="utf-8"))
+    (links,) = [
+        d
+        for d in tree.find_all("div", cls="an-links")
+        if d.attrs.get("data-an-links") == "torch.nn.Module.load_state_dict"
+    ]
+    # The history fold follows the links of the same object.
+    siblings = [n for n in _parent_of(tree, links).children if n.tag != "#text"]
+    fold = siblings[siblings.index(links) + 1]
+    assert fold.tag == "details" and "an-history" in fold.classes
+    summary = fold.find_all("summary")[0].all_text()
+    assert "changed in" in summary and first in summary
+    assert any(
+        a.attrs.get("href", "").startswith(f"https://github.com/pytorch/pytorch/blob/v{first}/")
+        for a in fold.find_all("a")
+    )
+
+
+def _parent_of(tree, node):
+    return next(n for n in tree.iter() if node in n.children)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from annotate.site.drift_views import line_drift_view, object_drift_view
+from annotate.site.history_views import HistoryView, history_view
 from annotate.site.links import autoref_wrap, object_links
 from annotate.site.segments import object_segments, upstream_url
 
@@ -88,6 +89,8 @@ class ObjectView:
     seen_calls: tuple[CallLink, ...]
     """Calls only the examples showed (see `LinksView`)."""
     seen_called_by: tuple[CallLink, ...]
+    history: HistoryView | None
+    """The releases that added and changed it, up to this torch."""
     note: NoteView | None
     drift: DriftView | None
     segments: tuple[SegmentView, ...]
@@ -134,6 +137,7 @@ def object_view(
         called_by=links.called_by,
         seen_calls=links.seen_calls,
         seen_called_by=links.seen_called_by,
+        history=history_view(obj.path, snapshot.release),
         note=NoteView(name=attached.note.name, title=attached.note.title, body=attached.note.body)
         if attached
         else None,
