@@ -269,9 +269,9 @@ def test_to_history_dates_its_memory_format_overload():
 
 
 def test_the_guide_shows_load_state_dict_history_with_the_assign_release(site):
-    from tests.htmltree import parse
-
     import textwrap
+
+    from tests.htmltree import parse
 
     def arguments(text: str) -> set[str]:
         (function,) = ast.parse(textwrap.dedent(text)).body
