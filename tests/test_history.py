@@ -303,3 +303,46 @@ def test_the_guide_shows_load_state_dict_history_with_the_assign_release(site):
 
 def _parent_of(tree, node):
     return next(n for n in tree.iter() if node in n.children)
+
+
+def test_the_release_page_lists_the_code_changes_against_the_release_before(site, guide):
+    import textwrap
+
+    from tests.htmltree import parse
+
+    record = read_record()
+    versions = [r.version for r in record.releases]
+    current = record.get(guide.snapshot.release)
+    previous = record.releases[versions.index(current.version) - 1]
+
+    def code(text: str) -> str:
+        tree = ast.parse(
+            textwrap.dedent(text) if not text.startswith("class") else text + "\n    ..."
+        )
+        for node in ast.walk(tree):
+            body = getattr(node, "body", None)
+            if (
+                isinstance(body, list)
+                and body
+                and isinstance(body[0], ast.Expr)
+                and isinstance(getattr(body[0], "value", None), ast.Constant)
+            ):
+                node.body = body[1:] or [ast.Pass()]
+        return ast.dump(tree)
+
+    tree = parse((site / "releases/index.html").read_text(encoding="utf-8"))
+    listed = {h.all_text().split(" · ")[0].strip("`¶ ") for h in tree.find_all("h3")}
+    assert f"against torch {previous.version}".lower() in tree.all_text().lower()
+    for path, entry in current.objects.items():
+        before = previous.objects.get(path)
+        short = path.split(".", 4)[-1]
+        if before is not None and before.text == entry.text and before.overloads == entry.overloads:
+            assert short not in listed, short  # untouched: not listed
+    changed = [
+        p
+        for p, e in current.objects.items()
+        if p in previous.objects
+        and e.kind == "function"
+        and code(e.text) != code(previous.objects[p].text)
+    ]
+    assert changed and {p.split(".", 4)[-1] for p in changed} <= listed

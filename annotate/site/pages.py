@@ -15,6 +15,7 @@ from annotate.errors import Problem
 from annotate.site.coverage import coverage_map, render_coverage
 from annotate.site.file_page import render_file
 from annotate.site.maintenance import maintenance_page
+from annotate.site.release_page import RELEASES_PAGE, release_page
 from annotate.source.snapshot import SOURCE_FILES
 
 if TYPE_CHECKING:
@@ -47,7 +48,13 @@ class GeneratedPage:
 
 
 def generated_pages(
-    guide: Guide, /, *, file_pages: bool = True, coverage: bool = True, maintenance: str = ""
+    guide: Guide,
+    /,
+    *,
+    file_pages: bool = True,
+    coverage: bool = True,
+    maintenance: str = "",
+    releases: bool = True,
 ) -> list[GeneratedPage]:
     """The pages to add: whole-file pages, the coverage map, and the maintenance page at `maintenance`."""
     pages = [
@@ -63,6 +70,8 @@ def generated_pages(
     ]
     if maintenance:
         pages.append(GeneratedPage(uri=maintenance, markdown=maintenance_page(guide)))
+    if releases:
+        pages.append(GeneratedPage(uri=RELEASES_PAGE, markdown=release_page(guide)))
     if coverage:
         pages.append(
             GeneratedPage(
