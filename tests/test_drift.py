@@ -247,6 +247,15 @@ The annotation narrows what `_modules` holds.
             ),
             "fresh",
         ),
+        (
+            # An @overload stub added to a method: the method's business, not the class's.
+            (
+                "    def append(self, module: Module) -> Self:\n",
+                "    @overload\n    def append(self, module: Sequential) -> Self: ...\n\n"
+                "    def append(self, module: Module) -> Self:\n",
+            ),
+            "fresh",
+        ),
         (("A sequential container.", "A container of modules in sequence."), "cosmetic"),
         (
             (
@@ -256,7 +265,7 @@ The annotation narrows what `_modules` holds.
             "changed",
         ),
     ],
-    ids=["method-added", "docstring-edited", "class-attribute-added"],
+    ids=["method-added", "method-stub-added", "docstring-edited", "class-attribute-added"],
 )
 def test_a_note_on_a_class_is_about_the_class_not_its_methods(
     tmp_path, installed_torch, change, state

@@ -62,8 +62,9 @@ def _docstrings(source: str) -> tuple[tuple[int, int], ...]:
 def target_text(obj: ObjectInfo, index: ObjectIndex) -> list[str]:
     """The lines a note on `obj` is about: its whole span, or for a class, its own statements.
 
-    A class leaves out its methods and nested classes (notes of their own explain them) and its
-    blank lines, so a method added to a class leaves a note on the class itself fresh.
+    A class leaves out its methods, their `@overload` stubs and nested classes (notes of their
+    own explain them) and its blank lines, so a method added to a class, or a stub added to a
+    method, leaves a note on the class itself fresh.
     """
     lines = index.lines[obj.file][obj.lineno - 1 : obj.endlineno]
     if obj.kind != "class":
@@ -74,7 +75,8 @@ def target_text(obj: ObjectInfo, index: ObjectIndex) -> list[str]:
         if member.kind in ("function", "class")
         and member.file == obj.file
         and member.path.startswith(obj.path + ".")
-        for n in range(member.lineno, member.endlineno + 1)
+        for start, end in ((member.lineno, member.endlineno), *member.overloads)
+        for n in range(start, end + 1)
     }
     return [
         line for n, line in enumerate(lines, start=obj.lineno) if n not in inner and line.strip()

@@ -30,6 +30,9 @@ class ObjectInfo:
     """First line, decorators included (1-based)."""
     endlineno: int
     """Last line (inclusive)."""
+    overloads: tuple[tuple[int, int], ...] = ()
+    """For a function, the first and last line of each of its `@overload` stubs, which stand
+    before it, outside its span."""
 
     @property
     def name(self) -> str:
@@ -125,6 +128,10 @@ def _walk(obj: griffe.Object, relpath: str, index: ObjectIndex) -> None:
         file=relpath,
         lineno=obj.lineno or 1,
         endlineno=obj.endlineno or obj.lineno or len(index.lines[relpath]),
+        overloads=tuple(
+            (stub.lineno or 1, stub.endlineno or stub.lineno or 1)
+            for stub in (obj.overloads or [] if isinstance(obj, griffe.Function) else [])
+        ),
     )
     members = sorted(
         (member for member in obj.members.values() if not member.is_alias),
