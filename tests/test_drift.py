@@ -46,8 +46,12 @@ def assert_never_misplaced(guide: Guide, notes_dir) -> None:
         assert f" {attached.obj.name}" in lines[attached.obj.lineno - 1]
         for placed in attached.line_notes:
             assert attached.obj.lineno <= placed.start <= attached.obj.endlineno
-            squashed = " ".join(lines[placed.start - 1].split())
-            assert " ".join(placed.note.anchor.split()) in squashed
+
+            # Up to spacing and quote style (a re-quoted or respaced line keeps its note).
+            def bare(text: str) -> str:
+                return "".join(text.split()).replace("'", '"')
+
+            assert bare(placed.note.anchor) in bare(lines[placed.start - 1])
             was = entry.line_notes[placed.note.anchor]
             # The line read now is the line written for, up to comments and spacing.
             assert normalised_tokens(lines[placed.start - 1 : placed.start]) == normalised_tokens(
@@ -283,3 +287,41 @@ def test_a_note_on_a_class_is_about_the_class_not_its_methods(
         view = object_drift_view(guide, "container/Sequential.md")
         assert "+    _frozen = False" in view.diff.splitlines()
         assert "class Sequential without its methods" in view.diff
+
+
+REQUOTED_NOTE = {
+    "module/Module.__setstate__.md": """---
+target: torch.nn.Module.__setstate__
+---
+Restoring a pickled module.
+
+## `self.__dict__.update(state)`
+
+The instance dictionary comes back whole.
+
+## `if "_forward_pre_hooks_with_kwargs" not in self.__dict__:`
+
+Older pickles lack the newer hook dictionaries.
+"""
+}
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        (
+            '        if "_forward_pre_hooks_with_kwargs" not in self.__dict__:\n',
+            "        if '_forward_pre_hooks_with_kwargs' not in self.__dict__:\n",
+        ),
+        ("        self.__dict__.update(state)\n", "        self.__dict__.update( state )\n"),
+    ],
+    ids=["quote-style", "space-inside-brackets"],
+)
+def test_a_line_note_follows_a_requoted_or_respaced_line(tmp_path, installed_torch, change):
+    notes = cases.locked_notes(tmp_path / "notes", tmp_path / "lock-cache", REQUOTED_NOTE)
+    guide = read_against(tmp_path, installed_torch, notes, cases.edit(cases.MODULE, change))
+    assert guide.located.orphaned() == []
+    (attached,) = guide.notes
+    assert attached.obj.path == "torch.nn.modules.module.Module.__setstate__"
+    assert len(attached.line_notes) == 2
+    assert_never_misplaced(guide, notes)

@@ -132,11 +132,20 @@ def _squash(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
+_BRACKET_SPACE = re.compile(r"(?<=[(\[{]) | (?=[)\]}])")
+
+
+def _normal(text: str) -> str:
+    """`text` as a line anchor is compared: whitespace squashed, none just inside brackets, and
+    one quote character, so re-quoting (`'x'` to `"x"`) or reflowing a call keeps it found."""
+    return _BRACKET_SPACE.sub("", _squash(text)).replace("'", '"')
+
+
 def anchor_lines(anchor: str, obj: ObjectInfo, index: ObjectIndex) -> list[int]:
-    """Every line of `obj` (and only of `obj`) that holds `anchor`, whitespace squashed."""
+    """Every line of `obj` (and only of `obj`) that holds `anchor`, compared as `_normal` says."""
     lines = index.lines[obj.file]
-    wanted = _squash(anchor)
-    return [n for n in range(obj.lineno, obj.endlineno + 1) if wanted in _squash(lines[n - 1])]
+    wanted = _normal(anchor)
+    return [n for n in range(obj.lineno, obj.endlineno + 1) if wanted in _normal(lines[n - 1])]
 
 
 def _anchor_problem(
