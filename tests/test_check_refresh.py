@@ -47,7 +47,7 @@ def entries(notes):
 
 
 def test_every_note_of_the_repository_is_fresh_against_the_installed_torch(tmp_path):
-    code, out = check(NOTES, tmp_path, "--strict")
+    code, out = check(NOTES, tmp_path, "--strict", "--all")
     table = rows(out)
     expected = sum(1 + len(note.line_notes) for note in read_notes(NOTES))
     assert len(table) == expected
@@ -188,3 +188,44 @@ def test_a_damaged_lock_file_is_reported_not_a_traceback(tmp_path, content):
         read_lock(lock)
     (problem,) = caught.value.problems
     assert problem.file == lock and "annotate refresh --all" in problem.fix
+
+
+def test_check_lists_only_what_needs_a_person_unless_asked_for_all(
+    tmp_path, installed_torch, notes
+):
+    tree = make_torch_tree(tmp_path / "tree", installed_torch, edit=cases.STATEMENT_CHANGED)
+    _code, out = check(notes, tmp_path, "--torch-root", str(tree))
+    listed = rows(out)
+    assert listed and all(
+        row[0] in ("changed", "orphaned", "unlocked") or row[1].startswith("`") for row in listed
+    )
+    _code_all, out_all = check(notes, tmp_path, "--torch-root", str(tree), "--all")
+    assert len(rows(out_all)) > len(listed)
+    assert out.splitlines()[-1] == out_all.splitlines()[-1]  # the same one-line summary
+
+
+def test_refresh_moved_relocks_only_the_moved_notes(tmp_path, installed_torch):
+    notes = cases.locked_notes(tmp_path / "notes", tmp_path / "lock-cache")
+    tree = make_torch_tree(
+        tmp_path / "tree",
+        installed_torch,
+        edit=cases.edits(cases.INSERTED_ABOVE, cases.STATEMENT_CHANGED),
+    )
+    before = read_lock(notes / "notes.lock.json")
+    code, out = cases.run_cli(
+        "refresh",
+        "--moved",
+        "--notes",
+        str(notes),
+        "--cache",
+        str(tmp_path / "c"),
+        "--torch-root",
+        str(tree),
+    )
+    assert code == 0, out
+    after = read_lock(notes / "notes.lock.json")
+    changed = {name for name in before.entries if before.get(name) != after.get(name)}
+    code, out = check(notes, tmp_path, "--torch-root", str(tree), "--all")
+    states = {row[1]: row[0] for row in rows(out) if not row[1].startswith("`")}
+    assert changed and all(states[name] == "fresh" for name in changed)
+    assert "changed" in states.values()  # the changed note was left for a person

@@ -49,6 +49,11 @@ def add_check(
         action="store_true",
         help="also fail when a note's code changed, or a note is not in the lock file yet",
     )
+    parser.add_argument(
+        "--all",
+        action="store_true",
+        help="list every note and line note (by default only those that need a person)",
+    )
     parser.set_defaults(func=cmd_check)
 
 
@@ -75,12 +80,31 @@ def add_refresh(
         action="store_true",
         help="only notes not in the lock file yet (new notes, new line notes); leaves the others alone",
     )
+    which.add_argument(
+        "--moved",
+        action="store_true",
+        help="only notes whose code moved, unchanged: nothing in them needs re-reading",
+    )
+    which.add_argument(
+        "--cosmetic",
+        action="store_true",
+        help="only notes whose code changed in comments, docstrings or formatting alone",
+    )
     parser.set_defaults(func=cmd_refresh)
 
 
-def _table(report: LocatedNotes) -> list[str]:
+def _needs_action(state: NoteState) -> bool:
+    return state.needs_person or state is NoteState.ORPHANED
+
+
+def _table(report: LocatedNotes, *, everything: bool = True) -> list[str]:
     rows: list[tuple[str, str, str, str]] = []
     for drift in report.notes:
+        if not everything and not (
+            _needs_action(drift.target_state)
+            or any(_needs_action(ln.state) for ln in drift.line_notes)
+        ):
+            continue
         obj = drift.obj
         where = f"{obj.short} L{obj.lineno}-{obj.endlineno}" if obj else "-"
         rows.append((drift.target_state, drift.note.name, where, drift.reason))
@@ -115,7 +139,11 @@ def cmd_check(args: argparse.Namespace) -> int:
         f"{len(notes)} notes in {args.notes} against torch {snapshot.version} "
         f"({snapshot.commit[:12] or 'commit unknown'}) from {snapshot.source}"
     )
-    print("\n".join(line.rstrip() for line in _table(report)))
+    table = _table(report, everything=args.all)
+    if len(table) > 1:
+        print("\n".join(line.rstrip() for line in table))
+    elif not args.all:
+        print("nothing needs a person (`annotate check --all` lists every note)")
     problems = [*check.orphaned, *check.invalid]
     for name in report.stale:
         print(
@@ -152,12 +180,19 @@ def _note_name(arg: str, notes_dir: Path) -> str:
 
 def cmd_refresh(args: argparse.Namespace) -> int:
     """Record notes a person has re-read as written for the torch read now, and nothing else."""
-    if not (args.names or args.all or args.new):
+    by_state = {
+        NoteState.UNLOCKED: args.new,
+        NoteState.MOVED: args.moved,
+        NoteState.COSMETIC: args.cosmetic,
+    }
+    chosen_state = next((state for state, on in by_state.items() if on), None)
+    if not (args.names or args.all or chosen_state):
         raise AnnotateError(
-            "name the notes you re-read (`annotate refresh module/Module.to.md`), or pass --new or --all"
+            "name the notes you re-read (`annotate refresh module/Module.to.md`), "
+            "or pass --new, --moved, --cosmetic or --all"
         )
-    if args.names and (args.all or args.new):
-        raise AnnotateError("name notes, or pass --new or --all, not both")
+    if args.names and (args.all or chosen_state):
+        raise AnnotateError("name notes, or pass --new, --moved, --cosmetic or --all, not both")
     notes_dir = Path(args.notes)
     lock_path = _lock_path(args)
     lock = Lock() if args.all else read_lock(lock_path)
@@ -165,12 +200,12 @@ def cmd_refresh(args: argparse.Namespace) -> int:
     index = build_index(snapshot)
     dropped: list[str] = []
     chosen: list[Note]
-    if args.all or args.new:
+    if args.all or chosen_state:
         everything = read_notes(notes_dir) if notes_dir.is_dir() else []
         chosen = everything
-        if args.new:
+        if chosen_state:
             states = locate_notes(everything, index, lock).states()
-            chosen = [note for note in everything if states[note.name] == NoteState.UNLOCKED]
+            chosen = [note for note in everything if states[note.name] == chosen_state]
     else:
         chosen = []
         known = sorted(p.relative_to(notes_dir).as_posix() for p in notes_dir.rglob("*.md"))
