@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import weakref
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -26,6 +27,8 @@ from annotate.site.diagrams import svg_links_as_xlink
 from annotate.site.history_views import releases_up_to
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from mkdocs.config.defaults import MkDocsConfig
     from mkdocs.structure.files import Files
     from mkdocs.structure.pages import Page
@@ -126,7 +129,7 @@ class AnnotatePlugin(BasePlugin[AnnotateConfig]):
         try:
             config.mdx_configs = register_fences(
                 config.mdx_configs,
-                self.build.examples.format,
+                _weakly(self.build.examples.format),
                 markdown_exec=markdown_exec.config.languages if markdown_exec else None,
             )
         except AnnotateError as error:
@@ -211,6 +214,7 @@ class AnnotatePlugin(BasePlugin[AnnotateConfig]):
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         assert self.build is not None
         self._close()
+        _forget_markdown_instances()
         if summary := self.build.examples_summary():
             log.info("annotate: %s", summary)
         if self.build.examples.failures:
@@ -246,3 +250,43 @@ def _shown_as(path: str | Path, config: MkDocsConfig) -> str:
     """How messages name a page: its path from the project folder."""
     path, base = Path(path), Path(config.config_file_path).parent
     return (path.relative_to(base) if path.is_relative_to(base) else path).as_posix()
+
+
+def _weakly(method: Callable[..., str]) -> Callable[..., str]:
+    """`method`, called through a weak reference.
+
+    Libraries keep configurations of past builds in caches of their own (mkdocstrings keeps
+    each build's Jinja environment, with its Markdown options); through the fence formatter,
+    those would keep this plugin's whole build alive under `mkdocs serve`.
+    """
+    ref = weakref.WeakMethod(method)
+
+    def call(*args: Any, **kwargs: Any) -> str:
+        bound = ref()
+        if bound is None:
+            raise PluginError("annotate: an example fence outlived its build")
+        return bound(*args, **kwargs)
+
+    return call
+
+
+def _forget_markdown_instances() -> None:
+    """Empty two caches keyed by objects of one build, which would keep every build alive.
+
+    markdown-exec caches every Markdown instance it has seen, without bound; mkdocstrings-python
+    caches template look-ups by Jinja environment. Under `mkdocs serve` they kept about 40 MB a
+    rebuild; each only saves a look-up on a live object.
+    """
+    import importlib
+
+    for module, name in (
+        ("markdown_exec._internal.rendering", "_register_headings_processors"),
+        ("mkdocstrings_handlers.python._internal.rendering", "_test_existing_template"),
+    ):
+        try:
+            cached = getattr(importlib.import_module(module), name, None)
+        except ImportError:
+            continue
+        clear = getattr(cached, "cache_clear", None)
+        if callable(clear):
+            clear()

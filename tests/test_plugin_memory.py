@@ -1,0 +1,39 @@
+"""The plugin keeps no build alive through what other libraries cache between builds."""
+
+from __future__ import annotations
+
+import gc
+import weakref
+
+import pytest
+from mkdocs.exceptions import PluginError
+
+from annotate.mkdocs_plugin import _forget_markdown_instances, _weakly
+
+
+class _Build:
+    def format(self, source: str) -> str:
+        return f"<pre>{source}</pre>"
+
+
+def test_a_fence_formatter_does_not_keep_its_build_alive():
+    build = _Build()
+    fence = _weakly(build.format)
+    assert fence("x") == "<pre>x</pre>"
+    alive = weakref.ref(build)
+    del build
+    gc.collect()
+    assert alive() is None
+    with pytest.raises(PluginError, match="outlived its build"):
+        fence("x")
+
+
+def test_the_caches_of_past_builds_are_emptied():
+    from markdown import Markdown
+    from markdown_exec._internal import rendering
+
+    md = Markdown()
+    rendering._register_headings_processors(md)
+    assert rendering._register_headings_processors.cache_info().currsize >= 1
+    _forget_markdown_instances()
+    assert rendering._register_headings_processors.cache_info().currsize == 0
