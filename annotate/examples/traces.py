@@ -12,6 +12,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from annotate.source.snapshot import MODULES
+
 HOOK_FILE = ""
 """The `file` of a node that is the example's own code (a hook, a forward) called from the files."""
 
@@ -105,10 +107,7 @@ def read_trace(data: Any) -> Trace:
         raise ValueError(f"trace: {error}") from None
 
 
-MODULE_OF = {
-    "torch/nn/modules/module.py": "torch.nn.modules.module",
-    "torch/nn/modules/container.py": "torch.nn.modules.container",
-}
+MODULE_OF = {relpath: module for module, relpath in MODULES.items()}
 """The module each traced file defines, to turn a qualified name into a griffe path."""
 
 
