@@ -178,6 +178,11 @@ def test_a_written_record_reads_back_the_same(base, tmp_path):
         lambda text: json.dumps({**json.loads(text), "texts": [1, 2]}),
         lambda text: re.sub(r'(\["function","[^"]+",\d+,)\d+', r"\g<1>99999999", text, count=1),
         lambda text: text.replace('"function"', '"<script>"', 1),
+        lambda text: text.replace(
+            '"torch.nn.modules.module.Module.to"', '"Module.to`<img src=x onerror=alert(1)>`"', 1
+        ),
+        lambda text: text.replace('"version":"2.0.0"', '"version":"2.0.0<b>"', 1),
+        lambda text: text.replace('"torch/nn/modules/module.py"', '"../../etc/passwd"', 1),
     ],
 )
 def test_a_damaged_record_is_an_error_naming_the_file_and_the_fix(damage, tmp_path):

@@ -10,16 +10,21 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from annotate.errors import AnnotateError
+from annotate.source.snapshot import SOURCE_FILES
 
 RECORD = Path(__file__).with_name("releases.json")
 """The record the repository carries."""
 FORMAT = 1
+_VERSION = re.compile(r"\d+(?:\.\d+)*")
+_COMMIT = re.compile(r"[0-9a-f]{0,40}")
+_PATH = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*")
 REWRITE = "write it again with `scripts/collect_history.py --releases DIR` (or `git checkout` it)"
 
 
@@ -131,14 +136,17 @@ def _parse(data: Any) -> Record:
     record = Record()
     for item in data["releases"]:
         version, commit = item["version"], item["commit"]
-        if not isinstance(version, str) or not version_key(version):
+        # Names, versions and commits reach pages (headings, links): only their plain forms.
+        if not isinstance(version, str) or not _VERSION.fullmatch(version):
             raise ValueError(f"release version {version!r}")
-        if not isinstance(commit, str):
-            raise TypeError(f"commit of {version}")
+        if not isinstance(commit, str) or not _COMMIT.fullmatch(commit):
+            raise ValueError(f"commit of {version}")
         objects = {}
         for name, fields in item["objects"].items():
             kind, file, lineno, text, overloads = fields
-            if kind not in ("class", "function") or not isinstance(file, str):
+            if not isinstance(name, str) or not _PATH.fullmatch(name):
+                raise ValueError(f"object name {name!r} in {version}")
+            if kind not in ("class", "function") or file not in SOURCE_FILES:
                 raise ValueError(f"{name} in {version}")
             if not isinstance(lineno, int) or isinstance(lineno, bool) or lineno < 1:
                 raise ValueError(f"line of {name} in {version}")
