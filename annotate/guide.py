@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -11,6 +12,7 @@ from annotate.errors import NoteError, Problem
 from annotate.notes.attach import AttachedNote, attach_notes
 from annotate.notes.locate import LocatedNotes, locate_notes
 from annotate.notes.read import Note, collect_notes
+from annotate.notes.translations import Translation, pair_translations
 from annotate.source.index import ObjectIndex, build_index
 from annotate.source.resolve import CallGraph, build_call_graph
 from annotate.source.snapshot import Snapshot, take_snapshot
@@ -28,17 +30,31 @@ class Guide:
     snapshot: Snapshot
     index: ObjectIndex
     notes: tuple[AttachedNote, ...]
-    """The notes shown, each with where it was located."""
+    """The notes shown in `language`, each with where it was located."""
+    all_notes: tuple[AttachedNote, ...] = ()
+    """The notes in every language."""
     located: LocatedNotes = field(default_factory=lambda: LocatedNotes(notes=()))
     """Every note and line note located, with its state and what it was written for."""
     states: Mapping[str, NoteState] = field(default_factory=dict)
     """The state of each note against this torch, by note name; a note missing here is fresh."""
     calls: CallGraph = field(default_factory=CallGraph)
     """Names resolved in the source, and who calls whom."""
+    translations: Mapping[str, Translation] = field(default_factory=dict)
+    """Each translated note with its English note and how it keeps up, by the translation's name."""
 
-    def note_for(self, path: str, lang: str = "en") -> AttachedNote | None:
-        """The note on the object at canonical `path`, if any."""
-        return next((n for n in self.notes if n.obj.path == path and n.note.lang == lang), None)
+    language: str = "en"
+    """The language pages are built in: `notes` holds its notes, English where there is none."""
+
+    def note_for(self, path: str) -> AttachedNote | None:
+        """The note shown on the object at canonical `path`, if any."""
+        return next((n for n in self.notes if n.obj.path == path), None)
+
+    def in_language(self, language: str, /) -> Guide:
+        """This guide as built in `language`: each object's note in it, else the English one."""
+        by_path = {n.obj.path: n for n in self.all_notes if n.note.lang == "en"}
+        by_path.update({n.obj.path: n for n in self.all_notes if n.note.lang == language})
+        shown = tuple(n for n in self.all_notes if by_path.get(n.obj.path) is n)
+        return dataclasses.replace(self, language=language, notes=shown)
 
 
 def read_guide(
@@ -63,10 +79,12 @@ def read_guide(
     guide = Guide(
         snapshot=snapshot,
         index=index,
-        notes=check.attached,
+        notes=tuple(n for n in check.attached if n.note.lang == "en"),
+        all_notes=check.attached,
         located=check.located,
         states=check.located.states(),
         calls=build_call_graph(index),
+        translations={t.note.name: t for t in check.translations},
     )
     return guide, problems
 
@@ -105,15 +123,20 @@ class NoteCheck:
     """Notes (or line notes) whose code is gone."""
     invalid: tuple[Problem, ...]
     """Notes that cannot attach as written (new notes are checked as the build checks them)."""
+    translations: tuple[Translation, ...] = ()
+    """Each translation paired with its English note."""
 
 
 def check_notes(notes: list[Note], index: ObjectIndex, lock: Lock) -> NoteCheck:
     """Locate each note in `index`, decide its state, and attach the ones that follow their code."""
     located = locate_notes(notes, index, lock)
     attached, invalid = attach_notes(located.notes, index)
+    translations, unpaired = pair_translations(notes, recorded=lock.originals())
+    invalid += unpaired
     return NoteCheck(
         located=located,
         attached=() if invalid else tuple(attached),
         orphaned=tuple(located.orphaned()),
         invalid=tuple(invalid),
+        translations=tuple(translations),
     )

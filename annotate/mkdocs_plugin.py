@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from mkdocs.config import config_options as opt
 from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File
 from mkdocs.utils import get_relative_url
 
@@ -21,7 +21,8 @@ from annotate.examples.fences import register_fences
 from annotate.examples.limits import Limits
 from annotate.guide import read_guide
 from annotate.notes.published import unchecked_files
-from annotate.site import theme
+from annotate.notes.read import LANGUAGES
+from annotate.site import labels, theme
 from annotate.site.build import SiteBuild
 from annotate.site.diagrams import svg_links_as_xlink
 from annotate.site.history_views import releases_up_to
@@ -32,6 +33,8 @@ if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
     from mkdocs.structure.files import Files
     from mkdocs.structure.pages import Page
+
+    from annotate.guide import Guide
 
 log = logging.getLogger("mkdocs.plugins.annotate")
 
@@ -74,14 +77,45 @@ class AnnotatePlugin(BasePlugin[AnnotateConfig]):
 
     def __init__(self) -> None:
         self.build: SiteBuild | None = None
+        self.guide: Guide | None = None
+        self._configured: MkDocsConfig | None = None
+        self._cache = Path()
+        self._unbound_markdown: tuple[list[Any], dict[str, Any]] = ([], {})
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
-        cache = Path(config.config_file_path).parent / self.config.cache_dir
+        # mkdocs-static-i18n builds each further language again with the same configuration:
+        # the guide is read, and the configuration changed, once per configuration.
+        language = _language(config)
+        if self._configured is not config:
+            self._read(config)
+        assert self.guide is not None
+        self._close()
+        self.build = SiteBuild(
+            self.guide.in_language(language),
+            cache_dir=self._cache,
+            example_timeout=self.config.example_timeout,
+            example_limits=Limits(
+                memory_mb=self.config.example_memory_mb,
+                output_mb=self.config.example_output_mb,
+                sandbox=self.config.example_sandbox,
+            ),
+            file_pages=self.config.file_pages,
+            coverage_page=self.config.coverage_page,
+            maintenance_page=self.config.maintenance_page,
+        )
+        self.build.unbound_markdown = self._unbound_markdown
+        self.build.markdown = (config.markdown_extensions, config.mdx_configs)
+        config.extra["annotate_build"] = theme.build_info(self.guide.snapshot, language)
+        return config
+
+    def _read(self, config: MkDocsConfig) -> None:
+        """Read the guide, and set up the configuration for it."""
+        self._cache = Path(config.config_file_path).parent / self.config.cache_dir
         notes_dir = Path(config.docs_dir) / self.config.notes_dir
         try:
             guide, problems = read_guide(
                 notes_dir,
-                snapshot_dir=cache / "snapshot",
+                snapshot_dir=self._cache / "snapshot",
                 torch_root=self.config.torch_root,
                 lock_file=notes_dir / self.config.lock_file,
             )
@@ -90,7 +124,13 @@ class AnnotatePlugin(BasePlugin[AnnotateConfig]):
         if problems:
             raise _failure("note problem(s)", problems)
         version, commit = guide.snapshot.version, guide.snapshot.commit[:12] or "commit unknown"
-        log.info("annotate: torch %s (%s), %d notes", version, commit, len(guide.notes))
+        log.info(
+            "annotate: torch %s (%s), %d notes, %d translations",
+            version,
+            commit,
+            len(guide.notes),
+            len(guide.translations),
+        )
         drifted = [f"{n}: {s}" for n, s in sorted(guide.states.items()) if s != NoteState.FRESH]
         if drifted:
             log.info(
@@ -107,42 +147,39 @@ class AnnotatePlugin(BasePlugin[AnnotateConfig]):
             mkdocstrings.config.custom_templates = str(theme.TEMPLATES_DIR)
         mkdocstrings.config.handlers.setdefault("python", {})["paths"] = [str(guide.snapshot.root)]
         markdown_exec = config.plugins.get("markdown-exec")
-        self._close()
-        self.build = SiteBuild(
-            guide,
-            cache_dir=cache,
-            example_timeout=self.config.example_timeout,
-            example_limits=Limits(
-                memory_mb=self.config.example_memory_mb,
-                output_mb=self.config.example_output_mb,
-                sandbox=self.config.example_sandbox,
-            ),
-            file_pages=self.config.file_pages,
-            coverage_page=self.config.coverage_page,
-            maintenance_page=self.config.maintenance_page,
-        )
         try:
             releases_up_to(guide.snapshot.release)  # a damaged release record stops here
         except AnnotateError as error:
             raise PluginError(f"annotate: {error}") from None
-        self.build.unbound_markdown = (config.markdown_extensions, dict(config.mdx_configs))
+        self._unbound_markdown = (config.markdown_extensions, dict(config.mdx_configs))
         try:
             config.mdx_configs = register_fences(
                 config.mdx_configs,
-                _weakly(self.build.examples.format),
+                _weakly(self._format_example),
                 markdown_exec=markdown_exec.config.languages if markdown_exec else None,
             )
         except AnnotateError as error:
             raise PluginError(f"annotate: {error}") from None
-        self.build.markdown = (config.markdown_extensions, config.mdx_configs)
         assets = theme.assets()
         config.extra_css.extend(f"assets/{p.name}" for p in assets if p.suffix == ".css")
         config.extra_javascript.extend(f"assets/{p.name}" for p in assets if p.suffix == ".js")
-        config.extra["annotate_build"] = theme.build_info(guide.snapshot)
         # In front of the theme's own templates, behind a project's `custom_dir`.
         config.theme.dirs.insert(1 if config.theme.custom_dir else 0, str(theme.THEME_DIR))
-        return config
+        self.guide = guide
+        self._configured = config
 
+    def _format_example(self, *args: Any, **kwargs: Any) -> str:
+        """The example fences' formatter, in whichever language is being built."""
+        assert self.build is not None
+        return self.build.examples.format(*args, **kwargs)
+
+    def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
+        labels.install(env, _language(config))
+        return env
+
+    # After mkdocs-static-i18n's (-100), which would drop generated files: it re-reads each file
+    # from `docs_dir`.
+    @event_priority(-110)
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         assert self.build is not None
         handlers: Any = config.plugins["mkdocstrings"].handlers  # type: ignore[attr-defined]
@@ -155,7 +192,11 @@ class AnnotatePlugin(BasePlugin[AnnotateConfig]):
             else [f.src_uri for f in files.documentation_pages()]
         )
         unchecked = unchecked_files(
-            docs, pages=pages, notes_dir=docs / notes_prefix, generated=self.build.pages
+            docs,
+            pages=pages,
+            notes_dir=docs / notes_prefix,
+            generated=self.build.pages,
+            languages=_languages(config),
         )
         if unchecked:
             raise _failure("file(s) would be published unchecked", unchecked)
@@ -170,8 +211,9 @@ class AnnotatePlugin(BasePlugin[AnnotateConfig]):
         )
         for asset in theme.assets():
             files.append(File.generated(config, f"assets/{asset.name}", abs_src_path=str(asset)))
+        language = _language(config)
         for page in self.build.pages.values():
-            files.append(File.generated(config, page.uri, content=page.markdown))
+            files.append(_generated(config, page.uri, page.markdown, language))
         return files
 
     def on_page_markdown(
@@ -181,7 +223,7 @@ class AnnotatePlugin(BasePlugin[AnnotateConfig]):
         path = Path(page.file.abs_src_path or Path(config.docs_dir, page.file.src_path))
         # With its front matter, so that line numbers match.
         problems = self.build.read_page(
-            page.file.src_uri,
+            _base_uri(page.file.src_uri),
             page.file.content_string,
             shown_as=_shown_as(path, config),
             file=Path(page.file.abs_src_path or page.file.src_uri),
@@ -202,7 +244,7 @@ class AnnotatePlugin(BasePlugin[AnnotateConfig]):
             autorefs.register_anchor(page, identifier, anchor, primary=primary)
 
         return self.build.page_html(
-            page.file.src_uri,
+            _base_uri(page.file.src_uri),
             html,
             url_of=url_of,
             register_anchor=register if autorefs else None,
@@ -290,3 +332,35 @@ def _forget_markdown_instances() -> None:
         clear = getattr(cached, "cache_clear", None)
         if callable(clear):
             clear()
+
+
+def _language(config: MkDocsConfig) -> str:
+    """The language being built: mkdocs-static-i18n's current one, else English."""
+    i18n = config.plugins.get("i18n")
+    current = getattr(i18n, "current_language", None) or getattr(i18n, "default_language", None)
+    return str(current or "en")
+
+
+def _languages(config: MkDocsConfig) -> list[str]:
+    """Every language mkdocs-static-i18n builds (none without it)."""
+    i18n = config.plugins.get("i18n")
+    return [str(lang) for lang in getattr(i18n, "build_languages", [])]
+
+
+def _generated(config: MkDocsConfig, uri: str, markdown: str, language: str) -> File:
+    """The generated page `uri` in `language`, where mkdocs-static-i18n puts that language's
+    pages (`zh/files/module/`); the navigation finds it as `files/module.zh.md`."""
+    i18n = config.plugins.get("i18n")
+    default = getattr(i18n, "default_language", None) or language
+    if language == default:
+        return File.generated(config, uri, content=markdown)
+    file = File.generated(config, f"{uri.removesuffix('.md')}.{language}.md", content=markdown)
+    english = File.generated(config, uri, content="")
+    file.dest_uri = f"{language}/{english.dest_uri}"
+    return file
+
+
+def _base_uri(src_uri: str) -> str:
+    """`chapters/x.md` of `chapters/x.zh.md`: a page by the name of its English original."""
+    head, _, lang = src_uri.removesuffix(".md").rpartition(".")
+    return f"{head}.md" if head and lang in LANGUAGES else src_uri

@@ -54,7 +54,9 @@ def cmd_new(args: argparse.Namespace) -> int:
     # Only the sources are needed: a half-written note elsewhere must not block a new one.
     snapshot = take_snapshot(Path(args.cache) / "snapshot", torch_root=args.torch_root)
     index = build_index(snapshot)
-    path = new_note(args.object, snapshot=snapshot, index=index, notes_dir=Path(args.notes))
+    path = new_note(
+        args.object, snapshot=snapshot, index=index, notes_dir=Path(args.notes), lang=args.lang
+    )
     print(f"wrote {path}")
     print("next: write the note, run `annotate check`, preview with `mkdocs serve`")
     return 0
@@ -97,6 +99,11 @@ def build_parser() -> argparse.ArgumentParser:
         _common(command)
         command.set_defaults(func=func)
     commands["new"].add_argument("object", help="e.g. Module.state_dict or torch.nn.Sequential")
+    commands["new"].add_argument(
+        "--lang",
+        default="en",
+        help="start a translation of the object's English note in this language (e.g. `zh`)",
+    )
     commands["list"].add_argument(
         "--missing", action="store_true", help="only objects without a note"
     )

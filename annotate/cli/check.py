@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -13,6 +14,11 @@ from annotate.guide import check_notes
 from annotate.notes.attach import attach_notes
 from annotate.notes.locate import LocatedNotes, locate_notes
 from annotate.notes.read import read_note, read_notes
+from annotate.notes.translations import (
+    TranslationState,
+    original_fingerprint,
+    pair_translations,
+)
 from annotate.source.index import build_index
 from annotate.source.snapshot import take_snapshot
 
@@ -151,16 +157,31 @@ def cmd_check(args: argparse.Namespace) -> int:
         )
     for problem in problems:
         print(f"error: {problem}")
+    waiting = [t for t in check.translations if t.state is not TranslationState.CURRENT]
+    for t in waiting:
+        why = (
+            "the English note changed since it was translated"
+            if t.state is TranslationState.BEHIND
+            else "not in the lock file yet"
+        )
+        print(f"translation {t.state}: {t.note.name} ({why}; English: {t.original.name})")
     counts = dict.fromkeys(NoteState, 0)
     for drift in report.notes:
         counts[drift.state] += 1
     print(", ".join(f"{n} {state}" for state, n in counts.items() if n) or "no notes")
-    needs_person = sum(n for state, n in counts.items() if state.needs_person) + len(report.stale)
+    if check.translations:
+        print(f"{len(check.translations)} translations, {len(waiting)} not current")
+    needs_person = (
+        sum(n for state, n in counts.items() if state.needs_person)
+        + len(report.stale)
+        + len(waiting)
+    )
     if problems or (args.strict and needs_person):
         if needs_person:
             print(
                 "re-read each changed or unlocked note, then record it with `annotate refresh NOTE` "
-                "(`annotate refresh --new` records every new note)"
+                "(`annotate refresh --new` records every new note); bring each translation "
+                "that is behind up to date with its English note, then `annotate refresh` it"
             )
         return 1
     return 0
@@ -225,13 +246,20 @@ def cmd_refresh(args: argparse.Namespace) -> int:
     attached, problems = attach_notes(locate_notes(chosen, index, Lock()).notes, index)
     if problems:
         raise NoteError(problems)
-    entries = {a.note.name: lock_entry(a, snapshot=snapshot, index=index) for a in attached}
+    originals = _originals([a.note for a in attached], notes_dir)
+    entries = {
+        a.note.name: dataclasses.replace(
+            lock_entry(a, snapshot=snapshot, index=index), original=originals.get(a.note.name, "")
+        )
+        for a in attached
+    }
     write_lock(lock_path, lock.replaced(entries, drop=dropped))
     for a in attached:
         count = len(a.line_notes)
         print(
             f"locked {a.note.name}: {a.obj.short} L{a.obj.lineno}-{a.obj.endlineno}, "
             f"{count} line note{'s' * (count != 1)}, torch {snapshot.version}"
+            + (f", translating {a.note.translates} as it reads now" if a.note.translates else "")
         )
     for name in dropped:
         print(f"dropped {name}: its note file is gone")
@@ -239,3 +267,18 @@ def cmd_refresh(args: argparse.Namespace) -> int:
         print("nothing to record: every note is already in the lock file")
     print(f"wrote {lock_path}")
     return 0
+
+
+def _originals(chosen: list[Note], notes_dir: Path) -> dict[str, str]:
+    """By translation in `chosen`, the fingerprint of its English note as it reads now."""
+    translations = [note for note in chosen if note.lang != "en"]
+    if not translations:
+        return {}
+    english = {note.name: note for note in chosen if note.lang == "en"}
+    for note in translations:
+        if note.translates not in english and (notes_dir / note.translates).is_file():
+            english[note.translates] = read_note(notes_dir / note.translates, notes_dir=notes_dir)
+    paired, problems = pair_translations([*english.values(), *translations], recorded={})
+    if problems:
+        raise NoteError(problems)
+    return {t.note.name: original_fingerprint(t.original) for t in paired}

@@ -10,6 +10,7 @@ note changes only that note's lines in a diff. Only `annotate refresh` writes it
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -64,6 +65,9 @@ class LockEntry:
     line_notes: Mapping[str, LockedSpan] = field(default_factory=dict)
     """Each line note's lines, by its quoted anchor. Line notes share the note's torch version:
     a note is confirmed whole."""
+    original: str = ""
+    """In a translation's entry, the fingerprint of the English note it was last brought up to
+    date with (`original_fingerprint`)."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -75,6 +79,10 @@ class Lock:
     def get(self, name: str) -> LockEntry | None:
         """The entry of the note `name`, if it was ever locked."""
         return self.entries.get(name)
+
+    def originals(self) -> dict[str, str]:
+        """By translation name, the fingerprint of the English text it follows."""
+        return {name: entry.original for name, entry in self.entries.items() if entry.original}
 
     def replaced(self, entries: Mapping[str, LockEntry], /, *, drop: Iterable[str] = ()) -> Lock:
         """A lock with `entries` put in (replacing the same names) and the names in `drop` taken out."""
@@ -182,7 +190,14 @@ def _entry(raw: dict[str, Any]) -> LockEntry:
         file=str(raw["file"]),
         span=_span(raw),
         line_notes={str(k): _span(v) for k, v in raw.get("line_notes", {}).items()},
+        original=_digest(raw.get("original", "")),
     )
+
+
+def _digest(value: object) -> str:
+    if not isinstance(value, str) or (value and not re.fullmatch(r"[0-9a-f]{16}", value)):
+        raise ValueError(f"`original` is {value!r}, not 16 hexadecimal digits")
+    return value
 
 
 def _span_data(span: LockedSpan) -> dict[str, Any]:
@@ -205,6 +220,7 @@ def dump_lock(lock: Lock, /) -> str:
             "file": entry.file,
             **_span_data(entry.span),
             "line_notes": {anchor: _span_data(s) for anchor, s in entry.line_notes.items()},
+            **({"original": entry.original} if entry.original else {}),
         }
         for name, entry in lock.entries.items()
     }

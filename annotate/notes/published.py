@@ -21,14 +21,21 @@ ACTIVE_SUFFIXES = frozenset(
 
 
 def unchecked_files(
-    docs_dir: Path, *, pages: Iterable[str], notes_dir: Path, generated: Iterable[str] = ()
+    docs_dir: Path,
+    *,
+    pages: Iterable[str],
+    notes_dir: Path,
+    generated: Iterable[str] = (),
+    languages: Iterable[str] = (),
 ) -> list[Problem]:
     """A problem for each file under `docs_dir` that would be published without being checked.
 
     `pages` are the Markdown files the navigation names and `generated` the pages the guide
-    writes itself, both relative to `docs_dir`; notes live under `notes_dir`.
+    writes itself, both relative to `docs_dir`; notes live under `notes_dir`. A page may have
+    a translation beside it in each of `languages` (`index.zh.md`).
     """
     named = set(pages) | set(generated)
+    named |= {f"{page.removesuffix('.md')}.{lang}.md" for page in set(named) for lang in languages}
     inside = docs_dir.resolve()
     notes = notes_dir.resolve()
     problems = []

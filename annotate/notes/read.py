@@ -32,6 +32,7 @@ FIELDS = {
     "target": "the object the note explains, by griffe or public path (`torch.nn.Module.to`)",
     "lang": "the language of the note, a code from LANGUAGES (default `en`)",
     "title": "an optional heading for the note",
+    "translates": "in a translation, the English note it translates, by file name (`Module.to.md`)",
 }
 """Front matter fields a note may have."""
 
@@ -112,6 +113,10 @@ class Note:
     """Commentary on single lines, in file order."""
     body_line: int = 0
     """Line of `file` where `body` starts, so that a problem in it is told at its line."""
+    translates: str = ""
+    """In a translation, the name of the English note it translates (`module/Module.to.md`)."""
+    translates_line: int = 0
+    """Line of the `translates:` field."""
 
     def texts(self) -> list[tuple[int, str]]:
         """The body and every line note's body, each with the line of `file` it starts at."""
@@ -201,6 +206,33 @@ def read_note(file: Path | str, /, *, notes_dir: Path | str | None = None) -> No
     title = meta.get("title", "")
     if not isinstance(title, str):
         raise fail(field_line("title"), "the title must be text", "quote it")
+    english = f"{_stem(file.name)}.md"
+    suffix = file.name[len(_stem(file.name)) + 1 : -len(".md")]
+    if suffix != ("" if lang == "en" else lang):
+        raise fail(
+            field_line("lang"),
+            f"a note in `{lang}` is named `{_stem(file.name)}.{lang}.md`"
+            if lang != "en"
+            else f"`{file.name}` is named as a `{suffix}` translation but has no `lang: {suffix}`",
+            f"rename the file `{_stem(file.name)}.{lang}.md`"
+            if lang != "en"
+            else f"add `lang: {suffix}` and `translates: {english}`",
+        )
+    translates = meta.get("translates")
+    if lang == "en" and translates is not None:
+        raise fail(
+            field_line("translates"),
+            "an English note translates nothing",
+            "remove `translates:`, or give the note its language with `lang:`",
+        )
+    if lang != "en" and translates != english:
+        raise fail(
+            field_line("translates" if translates is not None else "lang"),
+            f"a translation names the English note it translates, `{english}`"
+            if translates is None
+            else f"`{file.name}` translates `{english}`, not `{translates}`",
+            f"write `translates: {english}`",
+        )
 
     active = find_active_content("\n".join(lines[end + 1 :]))
     if active:
@@ -235,7 +267,18 @@ def read_note(file: Path | str, /, *, notes_dir: Path | str | None = None) -> No
         body=body,
         body_line=body_line,
         line_notes=tuple(line_notes),
+        translates=(
+            (Path(name).parent / english).as_posix().removeprefix("./") if lang != "en" else ""
+        ),
+        translates_line=field_line("translates") if lang != "en" else 0,
     )
+
+
+def _stem(file_name: str) -> str:
+    """`Module.to` of `Module.to.md` and of `Module.to.zh.md`."""
+    base = file_name.removesuffix(".md")
+    head, _, last = base.rpartition(".")
+    return head if head and last in LANGUAGES else base
 
 
 def _trimmed(lines: list[str], first: int) -> tuple[str, int]:

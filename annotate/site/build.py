@@ -19,6 +19,7 @@ from annotate.examples.fences import ExampleFences, collect_examples
 from annotate.examples.limits import Limits
 from annotate.examples.runner import ExampleResult, ExampleRunner, ExampleStats
 from annotate.examples.traces import executed_lines, observed_calls
+from annotate.site import labels
 from annotate.site.diagrams import Diagram, read_directives, render_svg
 from annotate.site.file_page import file_anchor_ids
 from annotate.site.highlight import preload
@@ -100,6 +101,7 @@ class SiteBuild:
     def prepare_templates(self, env: jinja2.Environment, /) -> None:
         """Give mkdocstrings' templates `annotate_view(path)` and `NoteState`, and cache them."""
         env.globals.update(annotate_view=self.views, NoteState=NoteState)
+        labels.install(env, self.guide.language)
         self._env = env
         # mkdocstrings compiles its ~80 templates anew on every build; Jinja's bytecode cache,
         # keyed by each template's source, skips that on rebuilds.

@@ -98,7 +98,7 @@ class CoverageMap:
 
 def coverage_map(guide: Guide, /) -> CoverageMap:
     """Every class and function of the source files with its note and that note's state."""
-    notes = {n.obj.path: n for n in guide.notes if n.note.lang == "en"}
+    notes = {n.obj.path: n for n in guide.notes}
     files: list[FileCoverage] = []
     for relpath in SOURCE_FILES:
         cells = []

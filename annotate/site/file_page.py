@@ -119,7 +119,7 @@ def render_file(
     marks: list[Mark[Entry]] = []
     for attached in guide.notes:
         obj = attached.obj
-        if obj.file != relpath or attached.note.lang != "en":  # as chapters show them
+        if obj.file != relpath:
             continue
         note = ObjectNoteEntry(
             name=attached.note.name,

@@ -25,9 +25,10 @@ def assets() -> list[Path]:
     return sorted(ASSETS_DIR.iterdir())
 
 
-def build_info(snapshot: Snapshot, /) -> dict[str, Any]:
+def build_info(snapshot: Snapshot, language: str = "en", /) -> dict[str, Any]:
     """What the version banner (`partials/annotate-version.html`) says about the torch read."""
     return {
+        "language": language,
         "version": snapshot.version,
         "commit": snapshot.commit,
         "commit_url": COMMIT_URL.format(commit=snapshot.commit) if snapshot.commit else "",

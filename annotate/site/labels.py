@@ -1,0 +1,58 @@
+"""The words the guide prints itself, in the language a page is built in.
+
+A catalog per language (`locales/<code>.json`) maps each English text to its translation; a
+text it lacks stays English, and a test lists every text of the templates and the library that
+a catalog lacks. Jinja's own `i18n` extension (`_("...")` in templates) reads the same catalog.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    import jinja2
+
+LOCALES_DIR = Path(__file__).parent / "locales"
+"""One catalog per language but English, `<code>.json`."""
+
+
+class Gettext(Protocol):
+    """`_("text")`, or `_("text %(name)s", name=value)`."""
+
+    def __call__(self, text: str, /, **values: object) -> str: ...
+
+
+@cache
+def catalog(language: str, /) -> dict[str, str]:
+    """The translations of `language` (empty for English, or a language without a catalog)."""
+    path = LOCALES_DIR / f"{language}.json"
+    if language == "en" or not path.is_file():
+        return {}
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return {str(k): str(v) for k, v in data.items()}
+
+
+def gettext(language: str, /) -> Gettext:
+    """The translating function of `language`."""
+    texts = catalog(language)
+
+    def translate(text: str, /, **values: object) -> str:
+        translated = texts.get(text, text)
+        return translated % values if values else translated
+
+    return translate
+
+
+def install(env: jinja2.Environment, language: str, /) -> None:
+    """Give the templates of `env` `_()` (and `gettext`) in `language`."""
+    if "jinja2.ext.InternationalizationExtension" not in env.extensions:
+        env.add_extension("jinja2.ext.i18n")
+    translate = gettext(language)
+
+    def ngettext(singular: str, plural: str, n: int, /, **values: object) -> str:
+        return translate(singular if n == 1 else plural, n=n, **values)
+
+    env.install_gettext_callables(translate, ngettext, newstyle=True)  # type: ignore[attr-defined]
