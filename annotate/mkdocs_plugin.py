@@ -37,6 +37,8 @@ if TYPE_CHECKING:
     from annotate.guide import Guide
 
 log = logging.getLogger("mkdocs.plugins.annotate")
+# jieba, which Material's search uses to cut Chinese into words, reports its start-up at INFO.
+logging.getLogger("jieba").setLevel(logging.WARNING)
 
 
 def _failure(what: str, problems: list[Problem]) -> PluginError:
