@@ -26,19 +26,31 @@ from annotate.site import labels, theme
 from annotate.site.build import SiteBuild
 from annotate.site.diagrams import svg_links_as_xlink
 from annotate.site.history_views import releases_up_to
+from annotate.site.languages import counterpart
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
     from mkdocs.config.defaults import MkDocsConfig
     from mkdocs.structure.files import Files
+    from mkdocs.structure.nav import Navigation
     from mkdocs.structure.pages import Page
+    from mkdocs.utils.templates import TemplateContext
 
     from annotate.guide import Guide
 
 log = logging.getLogger("mkdocs.plugins.annotate")
 # jieba, which Material's search uses to cut Chinese into words, reports its start-up at INFO.
 logging.getLogger("jieba").setLevel(logging.WARNING)
+
+
+def _not_instant_warning(record: logging.LogRecord) -> bool:
+    # mkdocs-static-i18n warns that instant navigation keeps a stale language switch;
+    # `assets/language.js` finds the other language's page from the address instead.
+    return "not compatible with theme.features = navigation.instant" not in record.getMessage()
+
+
+logging.getLogger("mkdocs.plugins.mkdocs_static_i18n.reconfigure").addFilter(_not_instant_warning)
 
 
 def _failure(what: str, problems: list[Problem]) -> PluginError:
@@ -251,6 +263,22 @@ class AnnotatePlugin(BasePlugin[AnnotateConfig]):
             url_of=url_of,
             register_anchor=register if autorefs else None,
         )
+
+    def on_page_context(
+        self, context: TemplateContext, *, page: Page, config: MkDocsConfig, nav: Navigation
+    ) -> TemplateContext:
+        # After mkdocs-static-i18n's (50), which leaves a generated page the switch of the page
+        # before it.
+        languages = _languages(config)
+        default = getattr(config.plugins.get("i18n"), "default_language", None)
+        # mkdocs-static-i18n sets it as an attribute, which templates read before the item.
+        for alternate in getattr(config.extra, "alternate", None) or []:
+            if alternate.get("lang") in languages and default:
+                alternate["link"] = (
+                    counterpart(page.url, alternate["lang"], default=default, languages=languages)
+                    or "./"
+                )
+        return context
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
         return svg_links_as_xlink(output)
