@@ -210,7 +210,7 @@ class AnnotatePlugin(BasePlugin[AnnotateConfig]):
             pages=pages,
             notes_dir=docs / notes_prefix,
             generated=self.build.pages,
-            languages=_languages(config),
+            languages=getattr(config.plugins.get("i18n"), "all_languages", []),
         )
         if unchecked:
             raise _failure("file(s) would be published unchecked", unchecked)
@@ -262,6 +262,10 @@ class AnnotatePlugin(BasePlugin[AnnotateConfig]):
             html,
             url_of=url_of,
             register_anchor=register if autorefs else None,
+            english_page=get_relative_url(
+                counterpart(page.url, "en", default="en", languages=_languages(config)) or ".",
+                page.url,
+            ),
         )
 
     def on_page_context(

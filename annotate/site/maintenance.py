@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from annotate.drift.states import NoteState
+from annotate.notes.translations import TranslationState
 
 if TYPE_CHECKING:
     from annotate.guide import Guide
@@ -76,6 +77,7 @@ def maintenance_page(guide: Guide, /, *, title: str = "Maintenance") -> str:
         seen = {d.target_state for d in drifts} | {ln.state for d in drifts for ln in d.line_notes}
         lines += [f"- {_state(s)}: {s.meaning}" for s in NoteState if s in seen - {NoteState.FRESH}]
         lines.append("")
+    lines += _translations(guide)
     stale = guide.located.stale
     if stale:
         lines += [
@@ -85,3 +87,42 @@ def maintenance_page(guide: Guide, /, *, title: str = "Maintenance") -> str:
             "",
         ]
     return "\n".join(lines)
+
+
+def _translations(guide: Guide, /) -> list[str]:
+    """The translations that are not current, and the notes that have none, per language."""
+    waiting = [t for t in guide.translations.values() if t.state is not TranslationState.CURRENT]
+    languages = sorted({t.note.lang for t in guide.translations.values()})
+    lines = ["## Translations", ""]
+    if not languages:
+        return [*lines, "No note is translated yet.", ""]
+    lines.append(
+        f"{len(guide.translations)} translated notes in {', '.join(f'`{lang}`' for lang in languages)}."
+    )
+    lines.append("")
+    if waiting:
+        lines += [
+            "| Translation | English note | State |",
+            "| --- | --- | --- |",
+            *(
+                f"| `{t.note.name}` | `{t.original.name}` | "
+                f'<span class="an-state" data-an-translation="{t.state}">{t.state}</span> |'
+                for t in sorted(waiting, key=lambda t: t.note.name)
+            ),
+            "",
+            "- behind: the English note changed since the translation was last brought up to "
+            "date; update it, then `annotate refresh` it.",
+            "- unrecorded: a new translation, not in the lock file yet (`annotate refresh --new`).",
+            "",
+        ]
+    english = [n for n in guide.all_notes if n.note.lang == "en"]
+    for lang in languages:
+        done = {t.original.name for t in guide.translations.values() if t.note.lang == lang}
+        missing = [n.note.name for n in english if n.note.name not in done]
+        if missing:
+            lines += [
+                f"Not yet translated into `{lang}`, shown in English there: "
+                + ", ".join(f"`{name}`" for name in missing),
+                "",
+            ]
+    return lines

@@ -13,19 +13,25 @@ from typing import Any
 import jinja2
 
 from annotate.drift.states import NoteState
+from annotate.site import labels
 
 TEMPLATES = Path(__file__).parent / "templates" / "python" / "material"
 """The partials, where mkdocstrings-python looks for its `material` templates."""
 
 
+ENGLISH_PAGE = "annotate:english-page"
+"""Where a template links to the English version of its page; the page's build fills it in."""
+
+
 @cache
-def environment() -> jinja2.Environment:
-    """The environment over `TEMPLATES`, with what the partials use (`NoteState`)."""
+def environment(language: str = "en", /) -> jinja2.Environment:
+    """The environment over `TEMPLATES` in `language`, with what the partials use."""
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True)
-    env.globals["NoteState"] = NoteState
+    env.globals.update(NoteState=NoteState, annotate_english_page=ENGLISH_PAGE)
+    labels.install(env, language)
     return env
 
 
-def render(name: str, /, **context: Any) -> str:
-    """The template `name` rendered with `context`."""
-    return environment().get_template(name).render(**context)
+def render(name: str, /, *, language: str = "en", **context: Any) -> str:
+    """The template `name` rendered in `language` with `context`."""
+    return environment(language).get_template(name).render(**context)
