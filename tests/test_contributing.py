@@ -42,15 +42,17 @@ def step(pattern: str) -> str:
 def newcomer_copy(tmp_path):
     """A project copy where the object the guide scaffolds has no note yet, as for a newcomer.
 
-    The guide notes every object, so the copy drops the note (and its lock entry) that
-    `annotate new` in CONTRIBUTING.md would otherwise refuse to overwrite.
+    The guide notes every object, so the copy drops the note (its translation, and their lock
+    entries) that `annotate new` in CONTRIBUTING.md would otherwise refuse to overwrite.
     """
     project = copy_project(tmp_path / "project").parent
     (written,) = re.findall(r"`annotate new` writes `docs/notes/(\S+?\.md)`", GUIDE)
-    (project / "docs" / "notes" / written).unlink(missing_ok=True)
+    translation = written.removesuffix(".md") + ".zh.md"
     lock = project / "docs" / "notes" / "notes.lock.json"
     data = json.loads(lock.read_text())
-    data["notes"].pop(written, None)
+    for name in (written, translation):
+        (project / "docs" / "notes" / name).unlink(missing_ok=True)
+        data["notes"].pop(name, None)
     lock.write_text(json.dumps(data, indent=2, sort_keys=True) + "\n")
     return project
 

@@ -166,8 +166,9 @@ def test_every_bad_file_is_reported_at_once(tmp_path):
 
 
 def test_the_repository_notes_all_attach(guide):
-    names = {n.note.name for n in guide.notes}
+    names = {n.note.name for n in guide.all_notes}
     assert len(names) == len(list(NOTES.rglob("*.md")))
+    assert {n.note.lang for n in guide.notes} == {"en"}
     required = {
         "Module.to",
         "Module.__getattr__",

@@ -7,33 +7,38 @@ from pathlib import Path
 
 from mkdocs.config import load_config
 
+from annotate.mkdocs_plugin import _nav_pages
 from annotate.notes.published import unchecked_files
 from tests.conftest import ROOT, write_note
 
 
 def nav_pages(config) -> list[str]:
-    pages = []
-
-    def walk(items):
-        for item in items:
-            for value in item.values() if isinstance(item, dict) else [item]:
-                if isinstance(value, list):
-                    walk(value)
-                elif isinstance(value, str) and value.endswith(".md"):
-                    pages.append(value)
-
-    walk(config.nav)
-    return pages
+    return _nav_pages(config.nav)
 
 
 def test_the_repository_publishes_nothing_unchecked():
     config = load_config(str(ROOT / "mkdocs.yml"))
     docs = Path(config.docs_dir)
     generated = [p for p in nav_pages(config) if not (docs / p).exists()]
+    languages = [entry["locale"] for entry in config.plugins["i18n"].config.languages]
+    assert languages == ["en", "zh"]
     problems = unchecked_files(
-        docs, pages=nav_pages(config), notes_dir=docs / "notes", generated=generated
+        docs,
+        pages=nav_pages(config),
+        notes_dir=docs / "notes",
+        generated=generated,
+        languages=languages,
     )
     assert problems == []
+    # A translation stands only beside a page of the navigation.
+    write_note(docs, "stray.zh.md", "# 无人引用\n")
+    try:
+        (stray,) = unchecked_files(
+            docs, pages=nav_pages(config), notes_dir=docs / "notes", languages=languages
+        )
+        assert stray.file == docs / "stray.zh.md"
+    finally:
+        (docs / "stray.zh.md").unlink()
 
 
 def test_stray_pages_active_files_and_links_out_are_problems(tmp_path):
