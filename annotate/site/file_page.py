@@ -162,6 +162,7 @@ def render_file(
         anchors=anchors,
         wrap=anchor_wrap(guide.calls, relpath, href),
         folds=docstring_spans(index, relpath),
+        language=guide.language,
     )
     rows = [Row(code_html=seg.code_html, entries=seg.items) for seg in segments]
     if shown is not None:
@@ -169,6 +170,7 @@ def render_file(
     noted = {n.obj.path for n in guide.notes}
     return render(
         "annotate_file.html.jinja",
+        language=guide.language,
         relpath=relpath,
         line_count=len(lines),
         version=snapshot.version,

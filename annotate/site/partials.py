@@ -13,19 +13,21 @@ from typing import Any
 import jinja2
 
 from annotate.drift.states import NoteState
+from annotate.site import labels
 
 TEMPLATES = Path(__file__).parent / "templates" / "python" / "material"
 """The partials, where mkdocstrings-python looks for its `material` templates."""
 
 
 @cache
-def environment() -> jinja2.Environment:
-    """The environment over `TEMPLATES`, with what the partials use (`NoteState`)."""
+def environment(language: str = "en", /) -> jinja2.Environment:
+    """The environment over `TEMPLATES` in `language`, with what the partials use (`NoteState`)."""
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True)
     env.globals["NoteState"] = NoteState
+    labels.install(env, language)
     return env
 
 
-def render(name: str, /, **context: Any) -> str:
-    """The template `name` rendered with `context`."""
-    return environment().get_template(name).render(**context)
+def render(name: str, /, *, language: str = "en", **context: Any) -> str:
+    """The template `name` rendered in `language` with `context`."""
+    return environment(language).get_template(name).render(**context)
