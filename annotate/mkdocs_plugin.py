@@ -26,7 +26,7 @@ from annotate.site import labels, theme
 from annotate.site.build import SiteBuild
 from annotate.site.diagrams import svg_links_as_xlink
 from annotate.site.history_views import releases_up_to
-from annotate.site.languages import counterpart
+from annotate.site.languages import counterpart, sitemap
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -95,6 +95,7 @@ class AnnotatePlugin(BasePlugin[AnnotateConfig]):
         self._configured: MkDocsConfig | None = None
         self._cache = Path()
         self._unbound_markdown: tuple[list[Any], dict[str, Any]] = ([], {})
+        self._urls: list[str] = []
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         # mkdocs-static-i18n builds each further language again with the same configuration:
@@ -210,7 +211,7 @@ class AnnotatePlugin(BasePlugin[AnnotateConfig]):
             pages=pages,
             notes_dir=docs / notes_prefix,
             generated=self.build.pages,
-            languages=_languages(config),
+            languages=getattr(config.plugins.get("i18n"), "all_languages", []),
         )
         if unchecked:
             raise _failure("file(s) would be published unchecked", unchecked)
@@ -257,11 +258,17 @@ class AnnotatePlugin(BasePlugin[AnnotateConfig]):
         def register(identifier: str, anchor: str, primary: bool) -> None:
             autorefs.register_anchor(page, identifier, anchor, primary=primary)
 
+        if page.canonical_url:
+            self._urls.append(page.canonical_url)
         return self.build.page_html(
             _base_uri(page.file.src_uri),
             html,
             url_of=url_of,
             register_anchor=register if autorefs else None,
+            english_page=get_relative_url(
+                counterpart(page.url, "en", default="en", languages=_languages(config)) or ".",
+                page.url,
+            ),
         )
 
     def on_page_context(
@@ -286,6 +293,12 @@ class AnnotatePlugin(BasePlugin[AnnotateConfig]):
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         assert self.build is not None
         self._close()
+        language = _language(config)
+        if language != getattr(config.plugins.get("i18n"), "default_language", language):
+            folder = Path(config.site_dir) / language
+            folder.mkdir(parents=True, exist_ok=True)
+            (folder / "sitemap.xml").write_text(sitemap(self._urls), encoding="utf-8")
+        self._urls = []
         _forget_markdown_instances()
         if summary := self.build.examples_summary():
             log.info("annotate: %s", summary)

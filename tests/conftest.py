@@ -69,8 +69,14 @@ def write_note(folder: Path, name: str, text: str | bytes) -> Path:
     return path
 
 
+# Builds of edited copies are English alone unless a test asks for Chinese: the session's
+# `site` builds both languages.
+ENGLISH_ONLY = {"ANNOTATE_CHINESE": "false"}
+
+
 def run_mkdocs(site_dir: Path, *, config: Path | None = None, env: dict[str, str] | None = None):
-    """`mkdocs build --strict` into `site_dir`; the completed process."""
+    """`mkdocs build --strict` into `site_dir` (English alone unless `env` says otherwise);
+    the completed process."""
     config = config or ROOT / "mkdocs.yml"
     return subprocess.run(
         [
@@ -87,7 +93,7 @@ def run_mkdocs(site_dir: Path, *, config: Path | None = None, env: dict[str, str
         cwd=config.parent,
         capture_output=True,
         text=True,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **(env or {})},
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **ENGLISH_ONLY, **(env or {})},
         timeout=900,
         check=False,
     )
@@ -97,7 +103,7 @@ def run_mkdocs(site_dir: Path, *, config: Path | None = None, env: dict[str, str
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The guide, built once with `--strict` from the repository as it is, for `SITE_URL`."""
     site_dir = tmp_path_factory.mktemp("site")
-    result = run_mkdocs(site_dir, env={"ANNOTATE_SITE_URL": SITE_URL})
+    result = run_mkdocs(site_dir, env={"ANNOTATE_SITE_URL": SITE_URL, "ANNOTATE_CHINESE": "true"})
     assert result.returncode == 0, result.stderr[-4000:]
     return site_dir
 
@@ -138,8 +144,9 @@ def failed_build(
     handler.emit = lambda record: records.append(record.getMessage())  # type: ignore[method-assign]
     logger = logging.getLogger("mkdocs")
     logger.addHandler(handler)
-    saved = {key: os.environ.get(key) for key in env or {}}
-    os.environ.update(env or {})
+    env = {**ENGLISH_ONLY, **(env or {})}
+    saved = {key: os.environ.get(key) for key in env}
+    os.environ.update(env)
     try:
         config = load_config(str(config_file), site_dir=str(site_dir))
         config.plugins.on_startup(command="build", dirty=False)

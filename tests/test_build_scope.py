@@ -7,7 +7,7 @@ import os
 import subprocess
 import sys
 
-from tests.conftest import ROOT
+from tests.conftest import ENGLISH_ONLY, ROOT
 
 _PROBE = """
 import json, logging, sys
@@ -41,7 +41,7 @@ def test_the_build_loads_only_the_snapshot_and_never_imports_torch(tmp_path):
         capture_output=True,
         text=True,
         check=False,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **ENGLISH_ONLY},
         timeout=900,
     )
     assert result.returncode == 0, result.stderr[-3000:]

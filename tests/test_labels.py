@@ -11,6 +11,7 @@ import pytest
 
 from annotate.drift.states import NoteState
 from annotate.history.changes import ChangeKind
+from annotate.notes.translations import TranslationState
 from annotate.site import labels
 from annotate.site.coverage import LEGEND
 from annotate.site.drift_views import REASON_FORMS, reason_text
@@ -39,6 +40,7 @@ DYNAMIC = {
     *(state.meaning for state in NoteState),  # and what each state means
     *REASON_FORMS,  # why a note is in its state
     *ChangeKind,  # what a release changed
+    *(s for s in TranslationState if s is not TranslationState.CURRENT),  # translations listed
 }
 """Texts the library translates that are not written out in a `_()` call."""
 

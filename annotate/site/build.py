@@ -25,6 +25,7 @@ from annotate.site.file_page import file_anchor_ids
 from annotate.site.highlight import preload
 from annotate.site.links import doc_heading_ids
 from annotate.site.pages import CONTENT, GeneratedPage, generated_pages, page_content, unshown_notes
+from annotate.site.partials import ENGLISH_PAGE
 from annotate.site.trace_views import count_calls, line_identifier, mark_executed, trace_view
 from annotate.site.views import ObjectViews
 
@@ -107,7 +108,9 @@ class SiteBuild:
 
     def prepare_templates(self, env: jinja2.Environment, /) -> None:
         """Give mkdocstrings' templates `annotate_view(path)` and `NoteState`, and cache them."""
-        env.globals.update(annotate_view=self.views, NoteState=NoteState)
+        env.globals.update(
+            annotate_view=self.views, NoteState=NoteState, annotate_english_page=ENGLISH_PAGE
+        )
         labels.install(env, self.guide.language)
         self._env = env
         # mkdocstrings compiles its ~80 templates anew on every build; Jinja's bytecode cache,
@@ -169,12 +172,27 @@ class SiteBuild:
         *,
         url_of: Callable[[str], str | None],
         register_anchor: Callable[[str, str, bool], None] | None,
+        english_page: str = "",
     ) -> str:
         """The rendered page `uri` completed: diagrams drawn, generated content filled in.
 
         `url_of(uri)` is the page at `uri` relative to this one;
-        `register_anchor(identifier, anchor, primary)` tells autorefs where an object is shown.
+        `register_anchor(identifier, anchor, primary)` tells autorefs where an object is shown;
+        `english_page` is this page in English, relative to it, where a translation links.
         """
+        html = self._completed(uri, html, url_of=url_of, register_anchor=register_anchor)
+        return html.replace(ENGLISH_PAGE, english_page)
+
+    def _completed(
+        self,
+        uri: str,
+        html: str,
+        /,
+        *,
+        url_of: Callable[[str], str | None],
+        register_anchor: Callable[[str, str, bool], None] | None,
+    ) -> str:
+        """`page_html` but for the links to the English page."""
         for number, diagram in enumerate(self._diagrams.get(uri, [])):
             html = html.replace(
                 diagram.directive,

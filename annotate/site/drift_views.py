@@ -13,6 +13,7 @@ from pygments.formatters import HtmlFormatter
 from pygments.lexers.diff import DiffLexer
 
 from annotate.drift.states import NoteState, worst
+from annotate.notes.translations import TranslationState
 from annotate.site import labels
 from annotate.source.geometry import target_text
 
@@ -148,3 +149,14 @@ def reason_text(reason: str, language: str, /) -> str:
 def diff_code(diff: str) -> str:
     """`diff` highlighted with Pygments' classes, which Material colours."""
     return str(highlight(diff, DiffLexer(), HtmlFormatter(nowrap=True)))
+
+
+def translation_mark(guide: Guide, attached: AttachedNote, /) -> str:
+    """How a page in `guide.language` marks the note `attached`: `"untranslated"` (shown in
+    English), `"behind"` (its English note changed since), or `""`."""
+    if guide.language == "en":
+        return ""
+    if attached.note.lang == "en":
+        return "untranslated"
+    translation = guide.translations.get(attached.note.name)
+    return "behind" if translation and translation.state is TranslationState.BEHIND else ""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from annotate.site.drift_views import line_drift_view, object_drift_view
+from annotate.site.drift_views import line_drift_view, object_drift_view, translation_mark
 from annotate.site.links import anchor_wrap, file_href, object_links, release_tag
 from annotate.site.partials import render
 from annotate.site.segments import Mark, cut, upstream_url
@@ -29,6 +29,8 @@ class ObjectNoteEntry:
     obj: ObjectInfo
     drift: DriftView | None
     body_html: str
+    translation: str = ""
+    """`translation_mark` of the note."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -126,6 +128,7 @@ def render_file(
             obj=obj,
             drift=object_drift_view(guide, attached.note.name),
             body_html=markdown(attached.note.body) if attached.note.body.strip() else "",
+            translation=translation_mark(guide, attached),
         )
         marks.append(Mark[Entry](start=obj.lineno, end=header_end(index, obj), items=(note,)))
         marks.extend(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from xml.sax.saxutils import escape
 
 
 def counterpart(url: str, language: str, /, *, default: str, languages: Iterable[str]) -> str:
@@ -13,3 +14,17 @@ def counterpart(url: str, language: str, /, *, default: str, languages: Iterable
             url = url[len(lang) + 1 :]
             break
     return url if language == default else f"{language}/{url}"
+
+
+def sitemap(urls: Iterable[str], /) -> str:
+    """A sitemap of `urls` (absolute addresses).
+
+    Material's instant navigation reads the sitemap beside a language's home (`zh/sitemap.xml`)
+    to know which links it may load in place; mkdocs-static-i18n writes only the site's own.
+    """
+    locs = "".join(f"  <url><loc>{escape(url)}</loc></url>\n" for url in urls)
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
+        f"{locs}</urlset>\n"
+    )

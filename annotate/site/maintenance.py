@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from annotate.drift.states import NoteState
+from annotate.notes.translations import TranslationState
 from annotate.site import labels
 from annotate.site.drift_views import reason_text
 
@@ -91,6 +92,7 @@ def maintenance_page(guide: Guide, /, *, title: str = "") -> str:
             f"- {_state(s, _)}: {_(s.meaning)}" for s in NoteState if s in seen - {NoteState.FRESH}
         ]
         lines.append("")
+    lines += _translations(guide)
     stale = guide.located.stale
     if stale:
         lines += [
@@ -102,3 +104,52 @@ def maintenance_page(guide: Guide, /, *, title: str = "") -> str:
             "",
         ]
     return "\n".join(lines)
+
+
+def _translations(guide: Guide, /) -> list[str]:
+    """The translations that are not current, and the notes that have none, per language."""
+    _ = labels.gettext(guide.language)
+    waiting = [t for t in guide.translations.values() if t.state is not TranslationState.CURRENT]
+    languages = sorted({t.note.lang for t in guide.translations.values()})
+    lines = [f"## {_('Translations')}", ""]
+    if not languages:
+        return [*lines, _("No note is translated yet."), ""]
+    lines += [
+        _("%(count)s translated notes in %(languages)s.")
+        % {"count": len(guide.translations), "languages": ", ".join(f"`{x}`" for x in languages)},
+        "",
+    ]
+    if waiting:
+        lines += [
+            _("| Translation | English note | State |"),
+            "| --- | --- | --- |",
+            *(
+                f"| `{t.note.name}` | `{t.original.name}` | "
+                f'<span class="an-state" data-an-translation="{t.state}">{_(t.state.value)}</span> |'
+                for t in sorted(waiting, key=lambda t: t.note.name)
+            ),
+            "",
+            "- "
+            + _(
+                "behind: the English note changed since the translation was last brought up to "
+                "date; update it, then `annotate refresh` it."
+            ),
+            "- "
+            + _(
+                "unrecorded: a new translation, not in the lock file yet (`annotate refresh --new`)."
+            ),
+            "",
+        ]
+    english = [n for n in guide.all_notes if n.note.lang == "en"]
+    for lang in languages:
+        done = {t.original.name for t in guide.translations.values() if t.note.lang == lang}
+        missing = [n.note.name for n in english if n.note.name not in done]
+        if missing:
+            lines += [
+                _("Not yet translated into `%(language)s`, shown in English there:")
+                % {"language": lang}
+                + " "
+                + ", ".join(f"`{name}`" for name in missing),
+                "",
+            ]
+    return lines

@@ -19,11 +19,15 @@ TEMPLATES = Path(__file__).parent / "templates" / "python" / "material"
 """The partials, where mkdocstrings-python looks for its `material` templates."""
 
 
+ENGLISH_PAGE = "annotate:english-page"
+"""Where a template links to the English version of its page; the page's build fills it in."""
+
+
 @cache
 def environment(language: str = "en", /) -> jinja2.Environment:
-    """The environment over `TEMPLATES` in `language`, with what the partials use (`NoteState`)."""
+    """The environment over `TEMPLATES` in `language`, with what the partials use."""
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True)
-    env.globals["NoteState"] = NoteState
+    env.globals.update(NoteState=NoteState, annotate_english_page=ENGLISH_PAGE)
     labels.install(env, language)
     return env
 

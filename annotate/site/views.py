@@ -6,7 +6,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from annotate.site.drift_views import line_drift_view, object_drift_view
+from annotate.site.drift_views import line_drift_view, object_drift_view, translation_mark
 from annotate.site.history_views import HistoryView, history_view
 from annotate.site.links import autoref_wrap, object_links
 from annotate.site.segments import object_segments, upstream_url
@@ -93,6 +93,8 @@ class ObjectView:
     """The releases that added and changed it, up to this torch."""
     note: NoteView | None
     drift: DriftView | None
+    translation: str
+    """`translation_mark` of its note."""
     segments: tuple[SegmentView, ...]
     """For a function, its source cut at its line notes."""
 
@@ -143,5 +145,6 @@ def object_view(
         if attached
         else None,
         drift=object_drift_view(guide, attached.note.name) if attached else None,
+        translation=translation_mark(guide, attached) if attached else "",
         segments=segments,
     )

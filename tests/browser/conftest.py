@@ -85,7 +85,7 @@ def served_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedSite
     thread = threading.Thread(target=server.serve_forever, name="site-server", daemon=True)
     thread.start()
     try:
-        result = run_mkdocs(root, env={"ANNOTATE_SITE_URL": base})
+        result = run_mkdocs(root, env={"ANNOTATE_SITE_URL": base, "ANNOTATE_CHINESE": "true"})
         assert result.returncode == 0, result.stderr[-4000:]
         yield ServedSite(root=root, base=base)
     finally:
