@@ -113,11 +113,17 @@ class ExampleFences:
     """The fence formatter of one build: each example of the current page goes through `run`."""
 
     def __init__(
-        self, run: RunExample, *, decorate: Callable[[ExampleResult], str] | None = None
+        self,
+        run: RunExample,
+        *,
+        decorate: Callable[[ExampleResult], str] | None = None,
+        stamp: str = "ran on torch <code>%(version)s</code>",
     ) -> None:
         self._run = run
         self._decorate = decorate
         """HTML to show under an example's output (its trace), from its result."""
+        self._stamp = stamp
+        """The line under an example, HTML with the torch version it ran on as `%(version)s`."""
         self.failures: list[ExampleError] = []
         """Every example that failed, in the order they ran."""
         self.skipped = 0
@@ -215,7 +221,7 @@ class ExampleFences:
         under = self._decorate(results[-1]) if self._decorate else ""
         return (
             f'<div class="an-example" data-an-torch="{version}">{html}{under}'
-            f'<p class="an-example-stamp">ran on torch <code>{version}</code></p></div>'
+            f'<p class="an-example-stamp">{self._stamp % {"version": version}}</p></div>'
         )
 
     def summary(self, stats: ExampleStats) -> str:

@@ -67,7 +67,12 @@ class SiteBuild:
             sources=dict(guide.snapshot.sha256),
             limits=example_limits,
         )
-        self.examples = ExampleFences(self.runner.run, decorate=self._trace_html)
+        _ = labels.gettext(guide.language)
+        self.examples = ExampleFences(
+            self.runner.run,
+            decorate=self._trace_html,
+            stamp=_("ran on torch <code>%(version)s</code>"),
+        )
         """The formatter of the Python fences, which runs each example through `runner`."""
         self.pages: dict[str, GeneratedPage] = {
             page.uri: page
@@ -96,7 +101,9 @@ class SiteBuild:
             return ""
         template = self._env.get_template("annotate_trace.html.jinja")
         return template.render(
-            nodes=trace_view(result.trace), calls=count_calls(result.trace), cut=result.trace.cut
+            nodes=trace_view(result.trace, language=self.guide.language),
+            calls=count_calls(result.trace),
+            cut=result.trace.cut,
         )
 
     def prepare_templates(self, env: jinja2.Environment, /) -> None:
@@ -188,7 +195,9 @@ class SiteBuild:
         """`page_html` but for the links to the English page."""
         for number, diagram in enumerate(self._diagrams.get(uri, [])):
             html = html.replace(
-                diagram.directive, render_svg(diagram, self.guide.index, number=number), 1
+                diagram.directive,
+                render_svg(diagram, self.guide.index, number=number, language=self.guide.language),
+                1,
             )
         for heading in doc_heading_ids(html):
             # A chapter showing an object is where links to its canonical path should go.
@@ -203,7 +212,12 @@ class SiteBuild:
                 register_anchor(canonical, heading, True)
         page = self.pages.get(uri)
         if page is None:
-            return mark_executed(html, executed_lines(self.examples.page_traces), self.guide.index)
+            return mark_executed(
+                html,
+                executed_lines(self.examples.page_traces),
+                self.guide.index,
+                language=self.guide.language,
+            )
         page_urls = {
             other.source_file: url
             for other in self.pages.values()
@@ -224,7 +238,11 @@ class SiteBuild:
             # The file pages come after the chapters: every example of the site has run.
             ran = executed_lines(self.examples.all_traces).get(page.source_file, Counter())
             content = mark_executed(
-                content, {page.source_file: ran}, self.guide.index, whole_file=page.source_file
+                content,
+                {page.source_file: ran},
+                self.guide.index,
+                whole_file=page.source_file,
+                language=self.guide.language,
             )
         return html.replace(CONTENT, content)
 

@@ -7,12 +7,14 @@ from html import escape
 from typing import TYPE_CHECKING, Final, Literal
 
 from annotate.drift.states import NoteState
+from annotate.site import labels
 from annotate.source.snapshot import SOURCE_FILES
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
     from annotate.guide import Guide
+    from annotate.site.labels import Gettext
 
 NO_NOTE: Final = "none"
 """The state of a cell whose object has no note."""
@@ -150,17 +152,21 @@ def _groups(
     return groups
 
 
-def render_coverage(cmap: CoverageMap, /, *, link: Callable[[CoverageCell, str], str]) -> str:
-    """HTML of the map; `link(cell, inner_html)` wraps a cell's content in a link to its object."""
+def render_coverage(
+    cmap: CoverageMap, /, *, link: Callable[[CoverageCell, str], str], language: str = "en"
+) -> str:
+    """HTML of the map in `language`; `link(cell, inner_html)` wraps a cell's content in a link
+    to its object."""
+    _ = labels.gettext(language)
     legend_counts = cmap.counts()
     legend = "".join(
         f'<li><span class="an-cov-cell an-cov-{state}" aria-hidden="true"></span>'
-        f'{escape(label)} <span class="an-cov-count">{legend_counts[state]}</span></li>'
+        f'{escape(_(label))} <span class="an-cov-count">{legend_counts[state]}</span></li>'
         for state, label in LEGEND.items()
     )
     parts = [
         f'<div class="an-coverage" data-an-annotated="{cmap.annotated}" data-an-total="{cmap.total}">',
-        _figure(cmap.annotated, cmap.total, "classes and functions of both files have a note"),
+        _figure(cmap.annotated, cmap.total, _("classes and functions of both files have a note")),
         f'<ul class="an-cov-legend" data-search-exclude>{legend}</ul>',
     ]
     for file in cmap.files:
@@ -170,11 +176,11 @@ def render_coverage(cmap: CoverageMap, /, *, link: Callable[[CoverageCell, str],
             f'<section class="an-cov-file" data-an-file="{escape(file.file)}">'
             f'<h2 id="coverage-{escape(stem)}"><code>{escape(name)}</code></h2>'
             f'<p class="an-cov-path"><code>{escape(file.file)}</code></p>'
-            + _figure(file.annotated, file.total, "have a note")
+            + _figure(file.annotated, file.total, _("have a note"))
         )
         for head, members in _groups(file.cells):
-            label = escape(head.short) if head else "module-level functions"
-            cells = "".join(_cell(cell, link) for cell in members)
+            label = escape(head.short) if head else _("module-level functions")
+            cells = "".join(_cell(cell, link, _) for cell in members)
             # Kept out of search, where every name would match: Material's parser skips an
             # excluded element up to the first closing tag of the same name, so no div inside.
             parts.append(
@@ -185,8 +191,8 @@ def render_coverage(cmap: CoverageMap, /, *, link: Callable[[CoverageCell, str],
     if cmap.orphans:
         items = "".join(f"<li><code>{escape(name)}</code></li>" for name in cmap.orphans)
         parts.append(
-            '<section class="an-cov-orphans"><h2 id="coverage-orphans">Notes whose code is gone</h2>'
-            f"<ul>{items}</ul></section>"
+            '<section class="an-cov-orphans"><h2 id="coverage-orphans">'
+            f"{_('Notes whose code is gone')}</h2><ul>{items}</ul></section>"
         )
     parts.append("</div>")
     return "".join(parts)
@@ -201,11 +207,13 @@ def _figure(annotated: int, total: int, what: str) -> str:
     )
 
 
-def _cell(cell: CoverageCell, link: Callable[[CoverageCell, str], str]) -> str:
+def _cell(cell: CoverageCell, link: Callable[[CoverageCell, str], str], _: Gettext) -> str:
     lines = f"L{cell.lineno}–{cell.endlineno}"
-    about = LEGEND[cell.state]
-    if cell.line_notes:
-        about += f", {cell.line_notes} line note{'s' if cell.line_notes > 1 else ''}"
+    about = _(LEGEND[cell.state])
+    if cell.line_notes == 1:
+        about += _(", 1 line note")
+    elif cell.line_notes:
+        about += _(", %(count)s line notes", count=cell.line_notes)
     tip = f"{cell.short} · {lines} · {about}"
     inner = (
         f'<span class="an-cov-cell an-cov-{cell.state} an-cov-{cell.kind}" '

@@ -17,6 +17,7 @@ from itertools import pairwise
 from typing import TYPE_CHECKING
 
 from annotate.errors import Problem, did_you_mean
+from annotate.site import labels
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -204,8 +205,12 @@ def _acyclic(diagram: Diagram) -> list[tuple[str, str]]:
     return kept
 
 
-def render_svg(diagram: Diagram, index: ObjectIndex, *, number: int = 0) -> str:
-    """The diagram as inline SVG; each box is an autorefs element, so it links to its function."""
+def render_svg(
+    diagram: Diagram, index: ObjectIndex, *, number: int = 0, language: str = "en"
+) -> str:
+    """The diagram as inline SVG, labelled in `language`; each box is an autorefs element, so it
+    links to its function."""
+    _ = labels.gettext(language)
     columns = layers(diagram)
     label = {n: index.objects[n].short for n in diagram.nodes}
     width = {n: len(label[n]) * _CHAR + 2 * _PAD_X for n in diagram.nodes}
@@ -226,7 +231,7 @@ def render_svg(diagram: Diagram, index: ObjectIndex, *, number: int = 0) -> str:
     parts = [
         f'<svg class="an-callgraph-svg" xmlns="http://www.w3.org/2000/svg" role="img" '
         f'viewBox="0 0 {total_w:.0f} {total_h:.0f}" width="{total_w:.0f}" '
-        f'aria-label="Call graph of {escape(", ".join(label[n] for n in diagram.nodes))}">',
+        f'aria-label="{escape(_("Call graph of %(names)s", names=", ".join(label[n] for n in diagram.nodes)))}">',
         f'<defs><marker id="{marker}" viewBox="0 0 8 8" refX="8" refY="4" markerWidth="7" '
         f'markerHeight="7" orient="auto"><path class="an-cg-head" d="M0,0 L8,4 L0,8 z"/></marker></defs>',
     ]
@@ -241,7 +246,7 @@ def render_svg(diagram: Diagram, index: ObjectIndex, *, number: int = 0) -> str:
         else:  # a call back to an earlier column: loop under the boxes
             low = max(ay, by) + _BOX_H
             d = f"M{ax:.1f},{ay:.1f} C{ax + 40:.1f},{low:.1f} {bx - 40:.1f},{low:.1f} {bx:.1f},{by:.1f}"
-        title = "<title>seen at run time</title>" if kind == "an-cg-seen" else ""
+        title = f"<title>{_('seen at run time')}</title>" if kind == "an-cg-seen" else ""
         parts.append(f'<path class="{kind}" d="{d}" marker-end="url(#{marker})">{title}</path>')
     for node in diagram.nodes:
         nx, ny = pos[node]
@@ -257,8 +262,9 @@ def render_svg(diagram: Diagram, index: ObjectIndex, *, number: int = 0) -> str:
     parts.append("</svg>")
     # Out of search: box labels would otherwise open every result's preview.
     legend = (
-        '<figcaption class="an-cg-legend">Dotted arrows: calls the examples made that reading '
-        "the code cannot resolve.</figcaption>"
+        '<figcaption class="an-cg-legend">'
+        + _("Dotted arrows: calls the examples made that reading the code cannot resolve.")
+        + "</figcaption>"
         if diagram.seen
         else ""
     )

@@ -14,6 +14,7 @@ from pygments.lexers.diff import DiffLexer
 
 from annotate.drift.states import NoteState, worst
 from annotate.notes.translations import TranslationState
+from annotate.site import labels
 from annotate.source.geometry import target_text
 
 if TYPE_CHECKING:
@@ -26,6 +27,24 @@ if TYPE_CHECKING:
 
 _TEMPLATES = Path(__file__).parent / "templates" / "python" / "material"
 _HUNK = re.compile(r"^@@ -(\d+)(,\d+)? \+(\d+)(,\d+)? @@")
+REASON_FORMS = (
+    "now at %(now)s, written for %(then)s",
+    "line %(line)d",
+    "lines %(start)d–%(end)d",
+    "only comments, docstrings or formatting changed since torch %(torch)s",
+    "the code changed since torch %(torch)s",
+    "not in the lock file yet",
+    "its target %(target)s is no longer in %(file)s (the note was written for torch %(torch)s)",
+    "its target is gone",
+    "the target is now %(now)s, locked as %(locked)s; %(reason)s",
+    "same code",
+    "%(problem)s: no longer unique (written for line %(line)d, torch %(torch)s)",
+    "%(problem)s (written for line %(line)d, torch %(torch)s)",
+    "line anchor %(anchor)s matches no line of %(object)s",
+    "line anchor %(anchor)s matches %(count)d lines of %(object)s (lines %(lines)s)",
+)
+"""How `notes.locate` words the reason of a state (the same as `annotate check`), as pages
+translate it; a reason worded otherwise is shown as it is."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -66,7 +85,7 @@ def object_drift_view(guide: Guide, name: str, /) -> DriftView | None:
         diff = diff_text(drift.locked.span, drift.obj, guide, written_for=drift.locked.torch)
     return DriftView(
         state=drift.target_state,
-        reason=drift.reason,
+        reason=reason_text(drift.reason, guide.language),
         written_for=drift.locked.torch,
         commit=drift.locked.commit[:12],
         now=guide.snapshot.version,
@@ -95,13 +114,22 @@ def diff_text(locked: LockedSpan, obj: ObjectInfo, guide: Guide, *, written_for:
     now = target_text(obj, guide.index)
     # A class is compared without its methods: its lines are not consecutive, so not numbered.
     numbered = obj.kind != "class"
-    what = obj.file if numbered else f"{obj.file}, class {obj.short} without its methods"
+    _ = labels.gettext(guide.language)
+    what = (
+        obj.file
+        if numbered
+        else _("%(file)s, class %(name)s without its methods", file=obj.file, name=obj.short)
+    )
     lines = []
     for line in difflib.unified_diff(
         list(locked.text),
         now,
-        fromfile=f"{what} (torch {written_for}, the note was written for this)",
-        tofile=f"{what} (torch {guide.snapshot.version}, now)",
+        fromfile=_(
+            "%(what)s (torch %(torch)s, the note was written for this)",
+            what=what,
+            torch=written_for,
+        ),
+        tofile=_("%(what)s (torch %(torch)s, now)", what=what, torch=guide.snapshot.version),
         lineterm="",
     ):
         hunk = _HUNK.match(line)
@@ -111,6 +139,11 @@ def diff_text(locked: LockedSpan, obj: ObjectInfo, guide: Guide, *, written_for:
             line = f"@@ -{old}{hunk[2] or ''} +{new}{hunk[4] or ''} @@{line[hunk.end() :]}"
         lines.append(line)
     return "\n".join(lines)
+
+
+def reason_text(reason: str, language: str, /) -> str:
+    """The reason of a state (`LocatedNote.reason`) as pages in `language` show it."""
+    return labels.translate_form(reason, REASON_FORMS, labels.gettext(language))
 
 
 def diff_code(diff: str) -> str:

@@ -165,6 +165,7 @@ def render_file(
         anchors=anchors,
         wrap=anchor_wrap(guide.calls, relpath, href),
         folds=docstring_spans(index, relpath),
+        language=guide.language,
     )
     rows = [Row(code_html=seg.code_html, entries=seg.items) for seg in segments]
     if shown is not None:

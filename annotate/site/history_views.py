@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
-from annotate.history.changes import ChangeKind, ObjectHistory, history
+from annotate.history.changes import ORDER, ChangeKind, ObjectHistory, history
 from annotate.history.record import RECORD, Record, read_record, version_key
+from annotate.site import labels
 from annotate.site.drift_views import diff_code
 
 UPSTREAM = "https://github.com/pytorch/pytorch/blob/v{release}/{file}#L{line}"
@@ -46,8 +47,10 @@ def releases_up_to(release: str) -> Record:
     return Record(releases=[r for r in record.releases if version_key(r.version) <= wanted])
 
 
-def history_view(path: str, release: str) -> HistoryView | None:
-    """The history of canonical `path` up to `release`, or `None` if no recorded release has it."""
+def history_view(path: str, release: str, /, *, language: str = "en") -> HistoryView | None:
+    """The history of canonical `path` up to `release`, or `None` if no recorded release has it;
+    what changed is said in `language`."""
+    _ = labels.gettext(language)
     record = releases_up_to(release)
     found: ObjectHistory | None = history(record, path) if record.releases else None
     if found is None:
@@ -59,7 +62,7 @@ def history_view(path: str, release: str) -> HistoryView | None:
         changes.append(
             ChangeView(
                 release=change.release,
-                label=change.label,
+                label=_(", ").join(_(kind) for kind in ORDER if kind in change.kinds),
                 upstream=UPSTREAM.format(
                     release=change.release,
                     file=obj.file if obj else "",

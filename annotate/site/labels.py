@@ -8,6 +8,7 @@ a catalog lacks. Jinja's own `i18n` extension (`_("...")` in templates) reads th
 from __future__ import annotations
 
 import json
+import re
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
@@ -52,7 +53,41 @@ def install(env: jinja2.Environment, language: str, /) -> None:
         env.add_extension("jinja2.ext.i18n")
     translate = gettext(language)
 
-    def ngettext(singular: str, plural: str, n: int, /, **values: object) -> str:
-        return translate(singular if n == 1 else plural, n=n, **values)
+    def ngettext(singular: str, plural: str, n: int, /) -> str:
+        # Jinja fills in `%(num)s` and the other values itself.
+        return translate(singular if n == 1 else plural)
 
     env.install_gettext_callables(translate, ngettext, newstyle=True)  # type: ignore[attr-defined]
+
+
+_FIELD = re.compile(r"%\((\w+)\)([sd])")
+
+
+@cache
+def _pattern(form: str, /) -> tuple[re.Pattern[str], frozenset[str]]:
+    """A pattern matching what `form` spells, and the names of its number fields."""
+    pattern, numbers, cursor = "", set(), 0
+    for field in _FIELD.finditer(form):
+        name, kind = field.groups()
+        pattern += re.escape(form[cursor : field.start()])
+        pattern += rf"(?P<{name}>\d+)" if kind == "d" else f"(?P<{name}>.+?)"
+        if kind == "d":
+            numbers.add(name)
+        cursor = field.end()
+    return re.compile(pattern + re.escape(form[cursor:])), frozenset(numbers)
+
+
+def translate_form(text: str, forms: tuple[str, ...], _: Gettext, /) -> str:
+    """`text` in the language of `_` when one of `forms` (English texts with `%(name)s` fields,
+    `%(name)d` for a number) spells it, each text field translated the same way; else `text`
+    as it is."""
+    for form in forms:
+        pattern, numbers = _pattern(form)
+        found = pattern.fullmatch(text)
+        if found:
+            values: dict[str, object] = {
+                k: int(v) if k in numbers else translate_form(v, forms, _)
+                for k, v in found.groupdict().items()
+            }
+            return _(form, **values)
+    return text

@@ -6,6 +6,8 @@ from typing import TYPE_CHECKING
 
 from annotate.drift.states import NoteState
 from annotate.notes.translations import TranslationState
+from annotate.site import labels
+from annotate.site.drift_views import reason_text
 
 if TYPE_CHECKING:
     from annotate.guide import Guide
@@ -17,8 +19,8 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
-def _state(state: NoteState) -> str:
-    return f'<span class="an-state" data-an-state="{state}">{state}</span>'
+def _state(state: NoteState, _: labels.Gettext) -> str:
+    return f'<span class="an-state" data-an-state="{state}">{_(state)}</span>'
 
 
 def _link(drift: LocatedNote, index: ObjectIndex) -> str:
@@ -29,17 +31,23 @@ def _link(drift: LocatedNote, index: ObjectIndex) -> str:
     return f"[`{drift.obj.short}`][{identifier}]"
 
 
-def maintenance_page(guide: Guide, /, *, title: str = "Maintenance") -> str:
-    """Markdown listing every note and line note that is not fresh, with its state and a link."""
+def maintenance_page(guide: Guide, /, *, title: str = "") -> str:
+    """Markdown listing every note and line note that is not fresh, with its state and a link,
+    in `guide.language`; `title` defaults to "Maintenance"."""
+    _ = labels.gettext(guide.language)
     snapshot = guide.snapshot
-    commit = f", commit `{snapshot.commit[:12]}`" if snapshot.commit else ""
+    commit = _(", commit `%(commit)s`", commit=snapshot.commit[:12]) if snapshot.commit else ""
     lines = [
-        f"# {title}",
+        f"# {title or _('Maintenance')}",
         "",
-        f"Every note is checked against the torch this site was built from (torch "
-        f"{snapshot.version}{commit}): its target and each quoted line are compared with the "
-        "code the note was written for, recorded in `notes.lock.json` beside the notes. "
-        "`annotate check` prints the same table.",
+        _(
+            "Every note is checked against the torch this site was built from (torch "
+            "%(version)s%(commit)s): its target and each quoted line are compared with the "
+            "code the note was written for, recorded in `notes.lock.json` beside the notes. "
+            "`annotate check` prints the same table.",
+            version=snapshot.version,
+            commit=commit,
+        ),
         "",
     ]
     drifts = guide.located.notes
@@ -47,43 +55,52 @@ def maintenance_page(guide: Guide, /, *, title: str = "Maintenance") -> str:
     for drift in drifts:
         if drift.target_state != NoteState.FRESH:
             rows.append(
-                f"| {_link(drift, guide.index)} | `{drift.note.name}` | {_state(drift.target_state)} "
-                f"| {_cell(drift.reason)} |"
+                f"| {_link(drift, guide.index)} | `{drift.note.name}` | {_state(drift.target_state, _)} "
+                f"| {_cell(reason_text(drift.reason, guide.language))} |"
             )
         rows.extend(
-            f"| {_link(drift, guide.index)}, line note `{_cell(ln.line_note.anchor)}` | `{drift.note.name}` "
-            f"| {_state(ln.state)} | {_cell(ln.reason)} |"
+            f"| {_link(drift, guide.index)}{_(', line note `%(anchor)s`', anchor=_cell(ln.line_note.anchor))} | `{drift.note.name}` "
+            f"| {_state(ln.state, _)} | {_cell(reason_text(ln.reason, guide.language))} |"
             for ln in drift.line_notes
             if ln.state != NoteState.FRESH
             and not (ln.state == drift.target_state and ln.state.quiet_on_lines)
         )
     if not rows:
         lines += [
-            '!!! success "Every note is fresh"',
+            f'!!! success "{_("Every note is fresh")}"',
             "",
-            f"    All {len(drifts)} notes read the code they were written for.",
+            "    "
+            + _("All %(count)s notes read the code they were written for.", count=len(drifts)),
             "",
         ]
     else:
         fresh = sum(1 for d in drifts if d.state == NoteState.FRESH)
         lines += [
-            f"{fresh} of {len(drifts)} notes are fresh. These are not:",
+            _(
+                "%(fresh)s of %(count)s notes are fresh. These are not:",
+                fresh=fresh,
+                count=len(drifts),
+            ),
             "",
-            "| Note | File | State | Why |",
+            _("| Note | File | State | Why |"),
             "| --- | --- | --- | --- |",
             *rows,
             "",
         ]
         seen = {d.target_state for d in drifts} | {ln.state for d in drifts for ln in d.line_notes}
-        lines += [f"- {_state(s)}: {s.meaning}" for s in NoteState if s in seen - {NoteState.FRESH}]
+        lines += [
+            f"- {_state(s, _)}: {_(s.meaning)}" for s in NoteState if s in seen - {NoteState.FRESH}
+        ]
         lines.append("")
     lines += _translations(guide)
     stale = guide.located.stale
     if stale:
         lines += [
-            "The lock file also records notes that no longer exist: "
-            + ", ".join(f"`{name}`" for name in stale)
-            + " (`annotate refresh NAME` drops an entry).",
+            _(
+                "The lock file also records notes that no longer exist: %(names)s "
+                "(`annotate refresh NAME` drops an entry).",
+                names=", ".join(f"`{name}`" for name in stale),
+            ),
             "",
         ]
     return "\n".join(lines)
@@ -91,28 +108,36 @@ def maintenance_page(guide: Guide, /, *, title: str = "Maintenance") -> str:
 
 def _translations(guide: Guide, /) -> list[str]:
     """The translations that are not current, and the notes that have none, per language."""
+    _ = labels.gettext(guide.language)
     waiting = [t for t in guide.translations.values() if t.state is not TranslationState.CURRENT]
     languages = sorted({t.note.lang for t in guide.translations.values()})
-    lines = ["## Translations", ""]
+    lines = [f"## {_('Translations')}", ""]
     if not languages:
-        return [*lines, "No note is translated yet.", ""]
-    lines.append(
-        f"{len(guide.translations)} translated notes in {', '.join(f'`{lang}`' for lang in languages)}."
-    )
-    lines.append("")
+        return [*lines, _("No note is translated yet."), ""]
+    lines += [
+        _("%(count)s translated notes in %(languages)s.")
+        % {"count": len(guide.translations), "languages": ", ".join(f"`{x}`" for x in languages)},
+        "",
+    ]
     if waiting:
         lines += [
-            "| Translation | English note | State |",
+            _("| Translation | English note | State |"),
             "| --- | --- | --- |",
             *(
                 f"| `{t.note.name}` | `{t.original.name}` | "
-                f'<span class="an-state" data-an-translation="{t.state}">{t.state}</span> |'
+                f'<span class="an-state" data-an-translation="{t.state}">{_(t.state.value)}</span> |'
                 for t in sorted(waiting, key=lambda t: t.note.name)
             ),
             "",
-            "- behind: the English note changed since the translation was last brought up to "
-            "date; update it, then `annotate refresh` it.",
-            "- unrecorded: a new translation, not in the lock file yet (`annotate refresh --new`).",
+            "- "
+            + _(
+                "behind: the English note changed since the translation was last brought up to "
+                "date; update it, then `annotate refresh` it."
+            ),
+            "- "
+            + _(
+                "unrecorded: a new translation, not in the lock file yet (`annotate refresh --new`)."
+            ),
             "",
         ]
     english = [n for n in guide.all_notes if n.note.lang == "en"]
@@ -121,7 +146,9 @@ def _translations(guide: Guide, /) -> list[str]:
         missing = [n.note.name for n in english if n.note.name not in done]
         if missing:
             lines += [
-                f"Not yet translated into `{lang}`, shown in English there: "
+                _("Not yet translated into `%(language)s`, shown in English there:")
+                % {"language": lang}
+                + " "
                 + ", ".join(f"`{name}`" for name in missing),
                 "",
             ]

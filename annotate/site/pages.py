@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from annotate.errors import Problem
+from annotate.site import labels
 from annotate.site.coverage import coverage_map, render_coverage
 from annotate.site.file_page import render_file
 from annotate.site.maintenance import maintenance_page
@@ -29,10 +30,6 @@ COVERAGE_PAGE = "coverage.md"
 """The coverage map, by its place in the site."""
 FILE_PAGES = {f"files/{Path(rel).stem}.md": rel for rel in SOURCE_FILES}
 """Whole-file pages, by their place in the site, to the source file each shows."""
-_COVERAGE_INTRO = (
-    "Every class and function of the source files in file order, coloured by whether it has a "
-    "note and whether that note still matches the code. An empty cell has no note yet: follow it to the code, then `annotate new` starts one (see CONTRIBUTING.md).\n\n"
-)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -56,7 +53,9 @@ def generated_pages(
     maintenance: str = "",
     releases: bool = True,
 ) -> list[GeneratedPage]:
-    """The pages to add: whole-file pages, the coverage map, and the maintenance page at `maintenance`."""
+    """The pages to add: whole-file pages, the coverage map, and the maintenance page at
+    `maintenance`, in `guide.language`."""
+    _ = labels.gettext(guide.language)
     pages = [
         GeneratedPage(
             uri=uri,
@@ -73,10 +72,14 @@ def generated_pages(
     if releases:
         pages.append(GeneratedPage(uri=RELEASES_PAGE, markdown=release_page(guide)))
     if coverage:
+        title = _("Coverage map")
+        intro = _(
+            "Every class and function of the source files in file order, coloured by whether it "
+            "has a note and whether that note still matches the code. An empty cell has no note "
+            "yet: follow it to the code, then `annotate new` starts one (see CONTRIBUTING.md)."
+        )
         pages.append(
-            GeneratedPage(
-                uri=COVERAGE_PAGE, markdown=f"# Coverage map\n\n{_COVERAGE_INTRO}{CONTENT}\n"
-            )
+            GeneratedPage(uri=COVERAGE_PAGE, markdown=f"# {title}\n\n{intro}\n\n{CONTENT}\n")
         )
     return pages
 
@@ -107,6 +110,7 @@ def page_content(
                 f'<autoref identifier="{cell.identifier}" optional class="an-cov-link">'
                 f"{inner}</autoref>"
             ),
+            language=guide.language,
         )
     return ""
 

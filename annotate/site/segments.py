@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Generic, TypeVar
 
+from annotate.site import labels
 from annotate.site.highlight import highlight_lines, line_html, line_tokens
 from annotate.source.geometry import docstring_spans
 
@@ -59,14 +60,16 @@ def cut(
     anchors: Mapping[int, list[str]] | None = None,
     wrap: Wrap | None = None,
     folds: Sequence[tuple[int, int]] = (),
+    language: str = "en",
 ) -> list[Segment[T]]:
     """Lines `start`..`end` cut at `marks`; overlapping marks share one segment.
 
     Plain code inside a span of `folds` (docstrings) becomes a folded segment of its own.
 
     Each line is anchored as `{id_prefix}L{n}`; `anchors` adds more ids before given lines;
-    `wrap` may put a link around any token.
+    `wrap` may put a link around any token; folds are labelled in `language`.
     """
+    _ = labels.gettext(language)
     source = "\n".join(lines)
     if wrap is None:
         whole = highlight_lines(source)
@@ -101,9 +104,10 @@ def cut(
         for x, y, folded in _split(a, b, () if items else folds):
             code = _code(html, x, y, id_prefix, anchors or {})
             if folded:
+                label = _("docstring, lines %(start)s–%(end)s", start=x, end=y)
                 code = (
-                    f'<details class="an-fold"><summary><span class="an-fold-label">docstring, '
-                    f"lines {x}–{y}</span></summary>{code}</details>"
+                    f'<details class="an-fold"><summary><span class="an-fold-label">{label}'
+                    f"</span></summary>{code}</details>"
                 )
             segments.append(Segment(start=x, end=y, items=items, code_html=code, folded=folded))
     return segments
@@ -132,6 +136,7 @@ def object_segments(
     *,
     id_prefix: str,
     wrap: Wrap | None = None,
+    language: str = "en",
 ) -> list[Segment[AttachedLineNote]]:
     """The source of `obj`, cut at its line notes (each segment's items are `AttachedLineNote`s)."""
     marks = [Mark(start=n.start, end=n.end, items=(n,)) for n in line_notes]
@@ -143,6 +148,7 @@ def object_segments(
         id_prefix=id_prefix,
         wrap=wrap,
         folds=docstring_spans(index, obj.file),
+        language=language,
     )
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from annotate.examples.traces import CallNode, Trace, object_path
+from annotate.site import labels
 
 if TYPE_CHECKING:
     from annotate.source.index import ObjectIndex
@@ -43,14 +44,17 @@ def line_identifier(relpath: str, line: int) -> str:
     return f"{relpath}:L{line}"
 
 
-def trace_view(trace: Trace) -> tuple[TraceNodeView, ...]:
-    """The call tree of `trace`, each node with its links."""
+def trace_view(trace: Trace, /, *, language: str = "en") -> tuple[TraceNodeView, ...]:
+    """The call tree of `trace`, each node with its links, labelled in `language`."""
+    _ = labels.gettext(language)
 
     def view(node: CallNode, parent: CallNode | None) -> TraceNodeView:
         path = None if node.is_hook else object_path(node)
         key = f"{node.file}:{node.function}"
         return TraceNodeView(
-            label=node.function if not node.is_hook else f"{node.function} (the example's own)",
+            label=node.function
+            if not node.is_hook
+            else _("%(function)s (the example's own)", function=node.function),
             identifier=path,
             count=node.count,
             line=node.line,
@@ -71,11 +75,18 @@ def count_calls(trace: Trace) -> int:
 
 
 def mark_executed(
-    html: str, ran: dict[str, Counter[int]], index: ObjectIndex, *, whole_file: str = ""
+    html: str,
+    ran: dict[str, Counter[int]],
+    index: ObjectIndex,
+    *,
+    whole_file: str = "",
+    language: str = "en",
 ) -> str:
-    """`html` with each source line the examples ran marked `an-ran`, with how often."""
+    """`html` with each source line the examples ran marked `an-ran`, with how often (said in
+    `language`)."""
     if not any(ran.values()):
         return html
+    _ = labels.gettext(language)
 
     def mark(match: re.Match[str]) -> str:
         path = match["path"]
@@ -83,10 +94,14 @@ def mark_executed(
         count = ran.get(file, Counter()).get(int(match["n"]), 0) if file else 0
         if not count:
             return match[0]
-        times = "once" if count == 1 else f"{count} times"
+        title = (
+            _("the examples ran this line once")
+            if count == 1
+            else _("the examples ran this line %(count)s times", count=count)
+        )
         return (
             f'<span class="an-line an-ran" data-an-ran="{count}" '
-            f'title="the examples ran this line {times}" id="{(path + "--") if path else ""}L{match["n"]}"'
+            f'title="{title}" id="{(path + "--") if path else ""}L{match["n"]}"'
         )
 
     return _LINE.sub(mark, html)

@@ -125,6 +125,7 @@ def object_view(
                 guide.index,
                 id_prefix=f"{obj.path}--",
                 wrap=autoref_wrap(guide.calls, obj.file),
+                language=guide.language,
             )
         )
     return ObjectView(
@@ -139,7 +140,7 @@ def object_view(
         called_by=links.called_by,
         seen_calls=links.seen_calls,
         seen_called_by=links.seen_called_by,
-        history=history_view(obj.path, snapshot.release),
+        history=history_view(obj.path, snapshot.release, language=guide.language),
         note=NoteView(name=attached.note.name, title=attached.note.title, body=attached.note.body)
         if attached
         else None,
