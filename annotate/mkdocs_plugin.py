@@ -274,16 +274,17 @@ class AnnotatePlugin(BasePlugin[AnnotateConfig]):
     def on_page_context(
         self, context: TemplateContext, *, page: Page, config: MkDocsConfig, nav: Navigation
     ) -> TemplateContext:
-        # After mkdocs-static-i18n's (50), which leaves a generated page the switch of the page
-        # before it.
+        # After mkdocs-static-i18n's (50), which points the switch at this page in each language
+        # (and leaves a generated page the switch of the page before it). Material's instant
+        # navigation takes each link for a language's home, beside its sitemap, and finds the
+        # same page there itself; `assets/language.js` keeps the place on the page.
         languages = _languages(config)
         default = getattr(config.plugins.get("i18n"), "default_language", None)
         # mkdocs-static-i18n sets it as an attribute, which templates read before the item.
         for alternate in getattr(config.extra, "alternate", None) or []:
             if alternate.get("lang") in languages and default:
                 alternate["link"] = (
-                    counterpart(page.url, alternate["lang"], default=default, languages=languages)
-                    or "./"
+                    counterpart("", alternate["lang"], default=default, languages=languages) or "./"
                 )
         return context
 
