@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 from annotate.notes.read import read_notes
+from annotate.site.labels import gettext
 from tests.conftest import NOTES, copy_project, run_mkdocs
 from tests.htmltree import parse
 
@@ -40,6 +41,8 @@ def test_the_chinese_pages_show_every_chinese_note_and_the_english_pages_none(si
 
 
 def test_chinese_pages_are_chinese_to_the_browser_and_in_the_guides_own_words(site):
+    built_from = gettext("zh")("Built from")
+    assert built_from != "Built from"
     for page in (
         "zh/index.html",
         "zh/chapters/state-dict/index.html",
@@ -47,9 +50,9 @@ def test_chinese_pages_are_chinese_to_the_browser_and_in_the_guides_own_words(si
     ):
         html = (site / page).read_text(encoding="utf-8")
         assert '<html lang="zh"' in html, page
-        assert "本指南构建自" in html, page  # the version banner
+        assert f"{built_from} <strong>torch" in html, page  # the version banner
     english = (site / "chapters/state-dict/index.html").read_text(encoding="utf-8")
-    assert '<html lang="en"' in english and "本指南构建自" not in english
+    assert '<html lang="en"' in english and f"{built_from} <strong>" not in english
 
 
 def _heading_ids(html: str) -> list[str]:
