@@ -21,7 +21,7 @@ from annotate.examples.fences import register_fences
 from annotate.examples.limits import Limits
 from annotate.guide import read_guide
 from annotate.notes.published import unchecked_files
-from annotate.notes.read import LANGUAGES
+from annotate.notes.read import translated_stem
 from annotate.site import labels, theme
 from annotate.site.build import SiteBuild
 from annotate.site.diagrams import svg_links_as_xlink
@@ -136,6 +136,7 @@ class AnnotatePlugin(BasePlugin[AnnotateConfig]):
             )
         except AnnotateError as error:
             raise PluginError(f"annotate: {error}") from None
+        problems += [p for lang in _all_languages(config) for p in labels.catalog_problems(lang)]
         if problems:
             raise _failure("note problem(s)", problems)
         version, commit = guide.snapshot.version, guide.snapshot.commit[:12] or "commit unknown"
@@ -211,7 +212,7 @@ class AnnotatePlugin(BasePlugin[AnnotateConfig]):
             pages=pages,
             notes_dir=docs / notes_prefix,
             generated=self.build.pages,
-            languages=getattr(config.plugins.get("i18n"), "all_languages", []),
+            languages=_all_languages(config),
         )
         if unchecked:
             raise _failure("file(s) would be published unchecked", unchecked)
@@ -266,7 +267,13 @@ class AnnotatePlugin(BasePlugin[AnnotateConfig]):
             url_of=url_of,
             register_anchor=register if autorefs else None,
             english_page=get_relative_url(
-                counterpart(page.url, "en", default="en", languages=_languages(config)) or ".",
+                counterpart(
+                    page.url,
+                    "en",
+                    default=_default_language(config),
+                    languages=_languages(config),
+                )
+                or ".",
                 page.url,
             ),
         )
@@ -278,14 +285,12 @@ class AnnotatePlugin(BasePlugin[AnnotateConfig]):
         # (and leaves a generated page the switch of the page before it). Material's instant
         # navigation takes each link for a language's home, beside its sitemap, and finds the
         # same page there itself; `assets/language.js` keeps the place on the page.
-        languages = _languages(config)
-        default = getattr(config.plugins.get("i18n"), "default_language", None)
+        languages, default = _languages(config), _default_language(config)
         # mkdocs-static-i18n sets it as an attribute, which templates read before the item.
         for alternate in getattr(config.extra, "alternate", None) or []:
-            if alternate.get("lang") in languages and default:
-                alternate["link"] = (
-                    counterpart("", alternate["lang"], default=default, languages=languages) or "./"
-                )
+            if alternate.get("lang") in languages:
+                lang = alternate["lang"]
+                alternate["link"] = "./" if lang == default else f"{lang}/"
         return context
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
@@ -295,7 +300,7 @@ class AnnotatePlugin(BasePlugin[AnnotateConfig]):
         assert self.build is not None
         self._close()
         language = _language(config)
-        if language != getattr(config.plugins.get("i18n"), "default_language", language):
+        if language != _default_language(config):
             folder = Path(config.site_dir) / language
             folder.mkdir(parents=True, exist_ok=True)
             (folder / "sitemap.xml").write_text(sitemap(self._urls), encoding="utf-8")
@@ -385,6 +390,16 @@ def _language(config: MkDocsConfig) -> str:
     return str(current or "en")
 
 
+def _all_languages(config: MkDocsConfig) -> list[str]:
+    """Every language mkdocs-static-i18n knows, built or not."""
+    return [str(lang) for lang in getattr(config.plugins.get("i18n"), "all_languages", [])]
+
+
+def _default_language(config: MkDocsConfig) -> str:
+    """The language at the site's root: mkdocs-static-i18n's default one, else English."""
+    return str(getattr(config.plugins.get("i18n"), "default_language", None) or "en")
+
+
 def _languages(config: MkDocsConfig) -> list[str]:
     """Every language mkdocs-static-i18n builds (none without it)."""
     i18n = config.plugins.get("i18n")
@@ -394,9 +409,7 @@ def _languages(config: MkDocsConfig) -> list[str]:
 def _generated(config: MkDocsConfig, uri: str, markdown: str, language: str) -> File:
     """The generated page `uri` in `language`, where mkdocs-static-i18n puts that language's
     pages (`zh/files/module/`); the navigation finds it as `files/module.zh.md`."""
-    i18n = config.plugins.get("i18n")
-    default = getattr(i18n, "default_language", None) or language
-    if language == default:
+    if language == _default_language(config):
         return File.generated(config, uri, content=markdown)
     file = File.generated(config, f"{uri.removesuffix('.md')}.{language}.md", content=markdown)
     english = File.generated(config, uri, content="")
@@ -406,5 +419,4 @@ def _generated(config: MkDocsConfig, uri: str, markdown: str, language: str) -> 
 
 def _base_uri(src_uri: str) -> str:
     """`chapters/x.md` of `chapters/x.zh.md`: a page by the name of its English original."""
-    head, _, lang = src_uri.removesuffix(".md").rpartition(".")
-    return f"{head}.md" if head and lang in LANGUAGES else src_uri
+    return f"{translated_stem(src_uri)}.md" if src_uri.endswith(".md") else src_uri

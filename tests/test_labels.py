@@ -189,3 +189,31 @@ def test_the_chinese_site_prints_its_labels_in_chinese_and_the_english_site_none
         english = _page(site, path.removeprefix("zh/"))
         found = sorted(piece for piece in chinese if piece in english)
         assert not found, (path, found)
+
+
+@pytest.mark.parametrize(
+    "translated",
+    [
+        "构建自<script>alert(1)</script>",  # a tag the English does not have
+        "<img src=x onerror=alert(1)>构建自",
+        "构建自 %(other)s",  # a field the English does not have
+    ],
+)
+def test_a_catalog_entry_with_other_markup_than_its_english_fails_the_build(
+    tmp_path, monkeypatch, translated
+):
+    from annotate.site import labels as labels_module
+
+    bad = tmp_path / "zh.json"
+    bad.write_text(
+        json.dumps(
+            {"Read the English note": "阅读英文原文", "Built from": translated},
+            ensure_ascii=False,
+            indent=2,
+        ),
+        encoding="utf-8",
+    )
+    monkeypatch.setattr(labels_module, "LOCALES_DIR", tmp_path)
+    (problem,) = labels_module.catalog_problems("zh")
+    assert f"{bad}:3:" in str(problem) and "'Built from'" in str(problem)
+    assert labels_module.catalog_problems("en") == []

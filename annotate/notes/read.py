@@ -206,15 +206,16 @@ def read_note(file: Path | str, /, *, notes_dir: Path | str | None = None) -> No
     title = meta.get("title", "")
     if not isinstance(title, str):
         raise fail(field_line("title"), "the title must be text", "quote it")
-    english = f"{_stem(file.name)}.md"
-    suffix = file.name[len(_stem(file.name)) + 1 : -len(".md")]
+    stem = translated_stem(file.name)
+    english = f"{stem}.md"
+    suffix = file.name[len(stem) + 1 : -len(".md")]
     if suffix != ("" if lang == "en" else lang):
         raise fail(
             field_line("lang"),
-            f"a note in `{lang}` is named `{_stem(file.name)}.{lang}.md`"
+            f"a note in `{lang}` is named `{stem}.{lang}.md`"
             if lang != "en"
             else f"`{file.name}` is named as a `{suffix}` translation but has no `lang: {suffix}`",
-            f"rename the file `{_stem(file.name)}.{lang}.md`"
+            f"rename the file `{stem}.{lang}.md`"
             if lang != "en"
             else f"add `lang: {suffix}` and `translates: {english}`",
         )
@@ -274,8 +275,8 @@ def read_note(file: Path | str, /, *, notes_dir: Path | str | None = None) -> No
     )
 
 
-def _stem(file_name: str) -> str:
-    """`Module.to` of `Module.to.md` and of `Module.to.zh.md`."""
+def translated_stem(file_name: str) -> str:
+    """`Module.to` of `Module.to.md` and of `Module.to.zh.md` (a path works the same)."""
     base = file_name.removesuffix(".md")
     head, _, last = base.rpartition(".")
     return head if head and last in LANGUAGES else base

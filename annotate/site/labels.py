@@ -13,6 +13,8 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
+from annotate.errors import Problem
+
 if TYPE_CHECKING:
     import jinja2
 
@@ -34,6 +36,55 @@ def catalog(language: str, /) -> dict[str, str]:
         return {}
     data = json.loads(path.read_text(encoding="utf-8"))
     return {str(k): str(v) for k, v in data.items()}
+
+
+_MARKUP = re.compile(r"<[^>]*>|%\([a-z_]+\)[sd]")
+
+
+def catalog_problems(language: str, /) -> list[Problem]:
+    """What is wrong with the catalog of `language`: templates print its texts as HTML, so a
+    translation carries exactly its English text's tags and fields, nothing more."""
+    path = LOCALES_DIR / f"{language}.json"
+    if language == "en" or not path.is_file():
+        return []
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except ValueError as error:
+        return [
+            Problem(
+                file=path,
+                line=getattr(error, "lineno", 1),
+                message=f"not valid JSON: {error}",
+                fix="restore it from git",
+            )
+        ]
+    if not isinstance(data, dict):
+        return [
+            Problem(file=path, line=1, message="not an object of texts", fix="restore it from git")
+        ]
+    lines = path.read_text(encoding="utf-8").split("\n")
+    problems = []
+    for english, translated in data.items():
+        if not isinstance(translated, str) or sorted(_MARKUP.findall(str(english))) != sorted(
+            _MARKUP.findall(translated)
+        ):
+            line = next(
+                (
+                    i
+                    for i, text in enumerate(lines, 1)
+                    if json.dumps(english, ensure_ascii=False) in text
+                ),
+                1,
+            )
+            problems.append(
+                Problem(
+                    file=path,
+                    line=line,
+                    message=f"the translation of {english!r} has other tags or fields than the English",
+                    fix="keep exactly the English text's `<tags>` and `%(fields)s`, and only those",
+                )
+            )
+    return problems
 
 
 def gettext(language: str, /) -> Gettext:
