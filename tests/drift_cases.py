@@ -126,6 +126,34 @@ OVERLOAD_ADDED = edits(
 )
 """An `@overload` before `to` (which has some already) and before `_named_members` (which has none)."""
 
+OVERLOAD_REMOVED = edit(
+    MODULE,
+    (
+        "    @overload\n    def to(self, dtype: dtype, non_blocking: bool = ...) -> Self: ...\n\n",
+        "",
+    ),
+)
+"""One of the three `@overload` stubs of `to` deleted."""
+
+OVERLOAD_EDITED = edit(
+    MODULE,
+    (
+        "    def to(self, tensor: Tensor, non_blocking: bool = ...) -> Self: ...\n",
+        "    def to(self, tensor: Tensor, *, non_blocking: bool = ...) -> Self: ...\n",
+    ),
+)
+"""One stub of `to` takes `non_blocking` by keyword only: the number of stubs is the same."""
+
+REMOVED_START = '    def __getattr__(self, name: str) -> Union[Tensor, "Module"]:\n'
+GETATTR_STUB = edit(
+    MODULE,
+    (
+        REMOVED_START,
+        "    @overload\n    def __getattr__(self, name: str) -> Tensor: ...\n\n" + REMOVED_START,
+    ),
+)
+"""An `@overload` stub added before `Module.__getattr__`, which has none."""
+
 COSMETIC = edit(
     MODULE,
     (
@@ -159,7 +187,6 @@ RENAMED = edit(
     MODULE,
     ("    def _save_to_state_dict(self, destination", "    def _save_own_state(self, destination"),
 )
-REMOVED_START = '    def __getattr__(self, name: str) -> Union[Tensor, "Module"]:\n'
 REMOVED_END = (
     "            f\"'{type(self).__name__}' object has no attribute '{name}'\"\n        )\n"
 )

@@ -97,13 +97,21 @@ def test_lines_inserted_above_a_function_are_followed_as_moved(tmp_path, install
     assert_never_misplaced(guide, locked)
 
 
-def test_an_overload_added_before_a_function_never_misplaces_its_note(
+def test_an_overload_added_before_a_function_is_a_signature_change_and_never_misplaces_it(
     tmp_path, installed_torch, locked
 ):
     guide = read_against(tmp_path, installed_torch, locked, cases.OVERLOAD_ADDED)
     states = states_of(guide)
-    assert states["module/Module.to.md"] in ("moved", "fresh")
-    assert states["module/Module._named_members.md"] in ("moved", "fresh")
+    assert states["module/Module.to.md"] == "signature"
+    assert states["module/Module._named_members.md"] == "signature"
+    others = {s for n, s in states.items() if not n.endswith(("to.md", "_named_members.md"))}
+    assert others <= {"fresh", "moved"}  # below the stubs, notes only moved
+    drift = guide.located.of("module/Module.to.md")
+    assert drift.reason == (
+        "the signature changed since torch 2.13.0+cpu: 1 `@overload` stub added"
+    )
+    # The line notes only moved: the stub stands above them.
+    assert {ln.state for ln in drift.line_notes} == {"moved"}
     for path in (
         "torch.nn.modules.module.Module.to",
         "torch.nn.modules.module.Module._named_members",
@@ -112,7 +120,41 @@ def test_an_overload_added_before_a_function_never_misplaces_its_note(
         lines = guide.index.lines[obj.file]
         # The note is on the implementation, not on the stub just added.
         assert "@overload" not in lines[obj.lineno - 1] and "..." not in lines[obj.lineno - 1]
+    view = object_drift_view(guide, "module/Module.to.md")
+    assert view.state == "signature" and view.state.banner
+    assert "+    def to(self, *, memory_format: Any) -> Self: ..." in view.diff.splitlines()
+    assert "Module.to after its @overload stubs" in view.diff
     assert_never_misplaced(guide, locked)
+
+
+@pytest.mark.parametrize(
+    ("change", "reason"),
+    [
+        (cases.OVERLOAD_REMOVED, "1 `@overload` stub removed"),
+        (cases.OVERLOAD_EDITED, "an `@overload` stub changed"),
+    ],
+    ids=["stub-removed", "stub-edited"],
+)
+def test_a_stub_removed_or_edited_is_a_signature_change(
+    tmp_path, installed_torch, locked, change, reason
+):
+    guide = read_against(tmp_path, installed_torch, locked, change)
+    assert states_of(guide)["module/Module.to.md"] == "signature"
+    assert guide.located.of("module/Module.to.md").reason.endswith(reason)
+    view = object_drift_view(guide, "module/Module.to.md")
+    removed = [line for line in view.diff.splitlines() if line.startswith("-    def to(")]
+    assert len(removed) == 1
+    assert_never_misplaced(guide, locked)
+
+
+def test_the_lock_records_a_functions_stubs_and_only_where_there_are_some(locked):
+    lock = read_lock(locked / "notes.lock.json")
+    stubs = lock.get("module/Module.to.md").overloads
+    assert sum(line.strip() == "@overload" for line in stubs) == 3
+    assert all(not line.strip() or line.startswith("    ") for line in stubs)
+    assert lock.get("module/Module._named_members.md").overloads == ()
+    raw = (locked / "notes.lock.json").read_text(encoding="utf-8")
+    assert raw.count('"overloads"') == 1
 
 
 def test_a_comment_and_a_docstring_edited_are_cosmetic(tmp_path, installed_torch, locked):

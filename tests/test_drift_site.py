@@ -12,9 +12,11 @@ from tests.conftest import copy_project, failed_build, make_torch_tree, run_mkdo
 from tests.htmltree import parse
 from tests.test_site import object_block, page
 
-DRIFTED = cases.edits(cases.STATEMENT_CHANGED, cases.COSMETIC, cases.INSERTED_ABOVE)
+DRIFTED = cases.edits(
+    cases.STATEMENT_CHANGED, cases.COSMETIC, cases.INSERTED_ABOVE, cases.GETATTR_STUB
+)
 """`to` changed (and its last line reformatted), `_save_to_state_dict` re-commented,
-`_named_members` and `Sequential.forward` moved."""
+`_named_members` and `Sequential.forward` moved, an `@overload` stub added to `__getattr__`."""
 
 
 def project_with_test_notes(root):
@@ -77,6 +79,19 @@ def test_a_changed_function_shows_a_banner_and_the_diff_above_its_note(drifted_s
     assert text_of(label) == "Reformatted since torch 2.13.0+cpu"
 
 
+def test_a_stub_added_shows_a_signature_banner_with_the_stub_in_its_diff(drifted_site):
+    block = object_block(page(drifted_site, "chapters/attributes"), "torch.nn.Module.__getattr__")
+    (banner,) = block.find_all("div", cls="an-drift")
+    assert banner.attrs["data-an-state"] == "signature"
+    (title,) = banner.find_all("p", cls="admonition-title")
+    assert text_of(title) == "Written for torch 2.13.0+cpu, signature changed since"
+    assert "1 `@overload` stub added" in text_of(banner)
+    inserted = [text_of(n) for n in banner.find_all("span", cls="gi")]
+    assert "+ def __getattr__(self, name: str) -> Tensor: ..." in inserted
+    deleted = [text_of(n) for n in banner.find_all("span", cls="gd")]
+    assert [line for line in deleted if not line.startswith("---")] == []  # only stubs added
+
+
 def test_cosmetic_is_labelled_and_moved_is_silent(drifted_site):
     block = object_block(
         page(drifted_site, "chapters/state-dict"), "torch.nn.Module._save_to_state_dict"
@@ -117,7 +132,7 @@ def test_the_maintenance_page_lists_every_note_that_is_not_fresh(drifted_site):
     assert rows["Module._save_to_state_dict"][1] == "cosmetic"
     assert rows["Module._named_members"][1] == "moved"
     assert rows["Sequential.forward"][1] == "moved"
-    assert "Module.__getattr__" not in rows
+    assert rows["Module.__getattr__"][:2] == ("module/Module.__getattr__.md", "signature")
     (link,) = rows["Module.to"][2].find_all("a")
     assert link.attrs["href"].endswith("#torch.nn.Module.to")
     (link,) = rows["Sequential.forward"][2].find_all("a")

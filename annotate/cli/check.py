@@ -158,8 +158,9 @@ def cmd_check(args: argparse.Namespace) -> int:
     needs_person = sum(n for state, n in counts.items() if state.needs_person) + len(report.stale)
     if problems or (args.strict and needs_person):
         if needs_person:
+            listed = " or ".join(state for state in NoteState if state.needs_person)
             print(
-                "re-read each changed or unlocked note, then record it with `annotate refresh NOTE` "
+                f"re-read each note marked {listed}, then record it with `annotate refresh NOTE` "
                 "(`annotate refresh --new` records every new note)"
             )
         return 1

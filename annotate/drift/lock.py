@@ -1,8 +1,8 @@
 """The lock file beside the notes: what each note was written against.
 
 For every note it records the torch version and commit, the target, its lines, two
-fingerprints (code only, and exact text) and the text itself, and the same for each line
-note. It is JSON with sorted keys and one source line per JSON line, so a refresh of one
+fingerprints (code only, and exact text) and the text itself, its `@overload` stubs, and the
+same for each line note. It is JSON with sorted keys and one source line per JSON line, so a refresh of one
 note changes only that note's lines in a diff. Only `annotate refresh` writes it (and
 `annotate new`, which adds the entry of the note it starts).
 """
@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from annotate.drift.compare import target_overloads
 from annotate.drift.fingerprint import code_fingerprint, exact_fingerprint, line_fingerprint
 from annotate.errors import NoteError, Problem
 from annotate.source.geometry import target_text
@@ -64,6 +65,8 @@ class LockEntry:
     line_notes: Mapping[str, LockedSpan] = field(default_factory=dict)
     """Each line note's lines, by its quoted anchor. Line notes share the note's torch version:
     a note is confirmed whole."""
+    overloads: tuple[str, ...] = ()
+    """The lines of the target's `@overload` stubs, in file order: part of its signature."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -113,6 +116,7 @@ def object_entry(
             text=tuple(target),
         ),
         line_notes={item.note.anchor: _line_span(lines, item.start, item.end) for item in placed},
+        overloads=tuple(target_overloads(obj, index)),
     )
 
 
@@ -182,6 +186,7 @@ def _entry(raw: dict[str, Any]) -> LockEntry:
         file=str(raw["file"]),
         span=_span(raw),
         line_notes={str(k): _span(v) for k, v in raw.get("line_notes", {}).items()},
+        overloads=tuple(str(line) for line in raw.get("overloads", [])),
     )
 
 
@@ -205,6 +210,8 @@ def dump_lock(lock: Lock, /) -> str:
             "file": entry.file,
             **_span_data(entry.span),
             "line_notes": {anchor: _span_data(s) for anchor, s in entry.line_notes.items()},
+            # Only where there are stubs: an entry without them reads the same in every version.
+            **({"overloads": list(entry.overloads)} if entry.overloads else {}),
         }
         for name, entry in lock.entries.items()
     }

@@ -26,6 +26,8 @@ class NoteState(StrEnum):
     """Not in the lock file yet: a new note or line note."""
     CHANGED = "changed"
     """The code changed."""
+    SIGNATURE = "signature"
+    """The signature changed: arguments, return annotation, decorators, or `@overload` stubs."""
     ORPHANED = "orphaned"
     """The target, or the quoted line, is gone or no longer unique."""
 
@@ -53,6 +55,16 @@ class NoteState(StrEnum):
     def marked(self) -> bool:
         """Whether a page marks the note (a banner, or a label), and it wants re-reading."""
         return _POLICY[self].marked
+
+    @property
+    def banner(self) -> bool:
+        """Whether a page shows the note under a banner with the diff of what changed."""
+        return bool(_POLICY[self].headline)
+
+    @property
+    def headline(self) -> str:
+        """What changed, in the banner's words (`code changed`); empty for a state without one."""
+        return _POLICY[self].headline
 
     @property
     def needs_person(self) -> bool:
@@ -83,6 +95,7 @@ class _Policy:
     marked: bool = False
     needs_person: bool = False
     quiet_on_lines: bool = False
+    headline: str = ""
 
 
 _POLICY = {
@@ -108,6 +121,15 @@ _POLICY = {
         legend="code changed since the note: review it",
         marked=True,
         needs_person=True,
+        headline="code changed",
+    ),
+    NoteState.SIGNATURE: _Policy(
+        meaning="the signature changed (arguments, return annotation, decorators or `@overload` "
+        "stubs); the note is shown with a banner and the diff",
+        legend="signature changed since the note: review it",
+        marked=True,
+        needs_person=True,
+        headline="signature changed",
     ),
     NoteState.ORPHANED: _Policy(
         meaning="the target or the quoted line is gone; the note is not shown",

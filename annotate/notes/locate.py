@@ -15,13 +15,13 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from annotate.drift.fingerprint import code_fingerprint, exact_fingerprint, line_fingerprint
+from annotate.drift.compare import compare_line, compare_target
 from annotate.drift.states import NoteState, worst
 from annotate.errors import Problem, did_you_mean
-from annotate.source.geometry import statement_end, target_text
+from annotate.source.geometry import statement_end
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Sequence
+    from collections.abc import Sequence
     from pathlib import Path
 
     from annotate.drift.lock import Lock, LockedSpan, LockEntry
@@ -176,36 +176,6 @@ def _anchor_problem(
     return Problem(file=file, line=line_note.line, message=message, fix=fix)
 
 
-def _lines(start: int, end: int) -> str:
-    return f"line {start}" if start == end else f"lines {start}–{end}"
-
-
-def _compare(
-    locked: LockedSpan,
-    text: Sequence[str],
-    start: int,
-    end: int,
-    *,
-    same_file: bool,
-    fingerprint: Callable[[Sequence[str]], str],
-    torch: str,
-) -> tuple[NoteState, str]:
-    if exact_fingerprint(text) == locked.exact:
-        # The same text starting at the same line: for a class, methods below may have grown.
-        if same_file and start == locked.start:
-            return NoteState.FRESH, ""
-        return (
-            NoteState.MOVED,
-            f"now at {_lines(start, end)}, written for {_lines(locked.start, locked.end)}",
-        )
-    if fingerprint(text) == locked.code:
-        return (
-            NoteState.COSMETIC,
-            f"only comments, docstrings or formatting changed since torch {torch}",
-        )
-    return NoteState.CHANGED, f"the code changed since torch {torch}"
-
-
 def _locate(note: Note, index: ObjectIndex, locked: LockEntry | None) -> LocatedNote:
     refresh = f"re-read the note, then run `annotate refresh {note.name}`"
     obj = index.get(note.target)
@@ -240,15 +210,7 @@ def _locate(note: Note, index: ObjectIndex, locked: LockEntry | None) -> Located
                 for ln in note.line_notes
             ),
         )
-    state, reason = _compare(
-        locked.span,
-        target_text(obj, index),
-        obj.lineno,
-        obj.endlineno,
-        same_file=obj.file == locked.file,
-        fingerprint=code_fingerprint,
-        torch=locked.torch,
-    )
+    state, reason = compare_target(locked, obj, index)
     if obj.path != locked.target:
         reason = (
             f"the target is now `{obj.path}`, locked as `{locked.target}`; {reason or 'same code'}"
@@ -300,13 +262,12 @@ def _locked_line(
         )
     start = hits[0]
     end = statement_end(index, obj.file, start)
-    state, reason = _compare(
+    state, reason = compare_line(
         span,
         index.lines[obj.file][start - 1 : end],
         start,
         end,
         same_file=obj.file == locked.file,
-        fingerprint=line_fingerprint,
         torch=locked.torch,
     )
     return LocatedLineNote(

@@ -12,11 +12,12 @@ from pygments import highlight
 from pygments.formatters import HtmlFormatter
 from pygments.lexers.diff import DiffLexer
 
+from annotate.drift.compare import target_overloads
 from annotate.drift.states import NoteState, worst
 from annotate.source.geometry import target_text
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Iterable, Sequence
 
     from annotate.drift.lock import LockedSpan
     from annotate.guide import Guide
@@ -42,7 +43,7 @@ class DriftView:
     now: str
     """The torch version read now."""
     diff: str = ""
-    """For changed code, a unified diff from then to now."""
+    """For a state with a banner (`NoteState.banner`), a unified diff from then to now."""
     diff_code: str = ""
     """`diff` as highlighted spans (`annotate_diff.html.jinja` puts them in a code block)."""
 
@@ -61,8 +62,14 @@ def object_drift_view(guide: Guide, name: str, /) -> DriftView | None:
     if drift is None or not drift.target_state.marked or not drift.locked or not drift.obj:
         return None
     diff = ""
-    if drift.target_state == NoteState.CHANGED:
-        diff = diff_text(drift.locked.span, drift.obj, guide, written_for=drift.locked.torch)
+    if drift.target_state.banner:
+        diff = diff_text(
+            drift.locked.span,
+            drift.obj,
+            guide,
+            written_for=drift.locked.torch,
+            overloads=drift.locked.overloads,
+        )
     return DriftView(
         state=drift.target_state,
         reason=drift.reason,
@@ -89,16 +96,33 @@ def line_drift_view(
     return LineDriftView(state=state, written_for=drift.locked.torch)
 
 
-def diff_text(locked: LockedSpan, obj: ObjectInfo, guide: Guide, *, written_for: str) -> str:
-    """A unified diff from the code the note was written for to the code now, numbered as in the files."""
+def diff_text(
+    locked: LockedSpan,
+    obj: ObjectInfo,
+    guide: Guide,
+    *,
+    written_for: str,
+    overloads: Sequence[str] = (),
+) -> str:
+    """A unified diff from the code the note was written for to the code now, numbered as in the files.
+
+    `overloads` are the `@overload` stubs the note was written for: the stubs, then and now,
+    are shown above the function.
+    """
     now = target_text(obj, guide.index)
-    # A class is compared without its methods: its lines are not consecutive, so not numbered.
-    numbered = obj.kind != "class"
-    what = obj.file if numbered else f"{obj.file}, class {obj.short} without its methods"
+    stubs = target_overloads(obj, guide.index)
+    # A class is compared without its methods, a function after its stubs: their lines are not
+    # consecutive, so not numbered.
+    numbered = obj.kind != "class" and not (stubs or overloads)
+    what = obj.file
+    if obj.kind == "class":
+        what = f"{obj.file}, class {obj.short} without its methods"
+    elif not numbered:
+        what = f"{obj.file}, {obj.short} after its @overload stubs"
     lines = []
     for line in difflib.unified_diff(
-        list(locked.text),
-        now,
+        [*overloads, *locked.text],
+        [*stubs, *now],
         fromfile=f"{what} (torch {written_for}, the note was written for this)",
         tofile=f"{what} (torch {guide.snapshot.version}, now)",
         lineterm="",
