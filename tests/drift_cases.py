@@ -174,6 +174,29 @@ COSMETIC = edit(
 )
 """The docstring of `to` reworded, its last line re-spaced and commented, a comment added to `_save_to_state_dict`."""
 
+DOCSTRING_SENTENCE = edit(
+    MODULE,
+    (
+        "        This is typically passed to an optimizer.\n",
+        "        This is typically passed to an optimizer. The exact order of the returned\n"
+        "        parameters is unspecified.\n",
+    ),
+)
+"""A sentence added to the docstring of `parameters`, as torch 2.14.1 adds one."""
+
+PARAMETERS_NOTE = {
+    "module/Module.parameters.md": """---
+target: torch.nn.Module.parameters
+---
+Yields every parameter, in a fixed order.
+
+## `for _name, param in self.named_parameters(recurse=recurse):`
+
+The names are dropped.
+"""
+}
+"""A note the docstring sentence contradicts."""
+
 STATEMENT_CHANGED = edit(
     MODULE,
     (

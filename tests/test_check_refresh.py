@@ -8,6 +8,7 @@ import shutil
 import pytest
 
 from annotate.drift.lock import dump_lock, read_lock
+from annotate.drift.states import NoteState
 from annotate.notes.read import read_notes
 from tests import drift_cases as cases
 from tests.conftest import NOTES, make_torch_tree, write_note
@@ -36,7 +37,7 @@ def rows(out):
     table = []
     for line in lines[start + 1 :]:
         state, _, rest = line.partition(" ")
-        if state not in ("fresh", "moved", "cosmetic", "unlocked", "changed", "orphaned"):
+        if state not in set(NoteState):
             break
         table.append((state, rest.strip().split("  ")[0]))
     return table
@@ -229,3 +230,21 @@ def test_refresh_moved_relocks_only_the_moved_notes(tmp_path, installed_torch):
     states = {row[1]: row[0] for row in rows(out) if not row[1].startswith("`")}
     assert changed and all(states[name] == "fresh" for name in changed)
     assert "changed" in states.values()  # the changed note was left for a person
+
+
+def test_a_docstring_change_is_listed_fails_strict_and_is_not_refreshed_as_cosmetic(
+    tmp_path, installed_torch, notes
+):
+    tree = make_torch_tree(tmp_path / "tree", installed_torch, edit=cases.COSMETIC)
+    code, out = check(notes, tmp_path, "--torch-root", str(tree))
+    listed = rows(out)
+    assert code == 0 and ("docstring", "module/Module.to.md") in listed
+    # A comment added is followed without anyone: not listed by default.
+    assert not any(row[1] == "module/Module._save_to_state_dict.md" for row in listed)
+    code, out = check(notes, tmp_path, "--torch-root", str(tree), "--strict")
+    assert code == 1 and "docstring" in out.splitlines()[-1]
+    before = entries(notes)
+    code, out = refresh(notes, tmp_path, "--torch-root", str(tree), "--cosmetic")
+    assert code == 0 and "locked module/Module._save_to_state_dict.md" in out
+    assert "module/Module.to.md" not in out
+    assert entries(notes)["module/Module.to.md"] == before["module/Module.to.md"]

@@ -157,11 +157,23 @@ def test_the_lock_records_a_functions_stubs_and_only_where_there_are_some(locked
     assert raw.count('"overloads"') == 1
 
 
-def test_a_comment_and_a_docstring_edited_are_cosmetic(tmp_path, installed_torch, locked):
+def test_a_docstring_edited_is_docstring_and_a_comment_added_cosmetic(
+    tmp_path, installed_torch, locked
+):
     guide = read_against(tmp_path, installed_torch, locked, cases.COSMETIC)
     states = states_of(guide)
-    assert states["module/Module.to.md"] == "cosmetic"
+    assert states["module/Module.to.md"] == "docstring"
+    assert states["module/Module.to.md"].needs_person
+    assert guide.located.of("module/Module.to.md").reason == (
+        "the docstring changed since torch 2.13.0+cpu; the code is the same"
+    )
+    view = object_drift_view(guide, "module/Module.to.md")
+    changed = [line for line in view.diff.splitlines() if line[:1] in "+-"]
+    assert '-        r"""Move and/or cast the parameters and buffers.' in changed
+    assert '+        r"""Move or cast this module\'s parameters and buffers.' in changed
     assert states["module/Module._save_to_state_dict.md"] == "cosmetic"
+    assert not states["module/Module._save_to_state_dict.md"].needs_person
+    assert object_drift_view(guide, "module/Module._save_to_state_dict.md").diff == ""
     assert states["module/Module._named_members.md"] == "moved"  # one line added above it
     assert line_states_of(guide, "module/Module.to.md")["return self._apply(convert)"][0] == (
         "cosmetic"
@@ -302,7 +314,14 @@ The annotation narrows what `_modules` holds.
             ),
             "fresh",
         ),
-        (("A sequential container.", "A container of modules in sequence."), "cosmetic"),
+        (("A sequential container.", "A container of modules in sequence."), "docstring"),
+        (
+            (
+                "    _modules: dict[str, Module]  # type: ignore[assignment]\n",
+                "    # Children, in order.\n    _modules: dict[str, Module]  # type: ignore[assignment]\n",
+            ),
+            "cosmetic",
+        ),
         (
             (
                 "    _modules: dict[str, Module]  # type: ignore[assignment]\n",
@@ -311,7 +330,13 @@ The annotation narrows what `_modules` holds.
             "changed",
         ),
     ],
-    ids=["method-added", "method-stub-added", "docstring-edited", "class-attribute-added"],
+    ids=[
+        "method-added",
+        "method-stub-added",
+        "docstring-edited",
+        "comment-added",
+        "class-attribute-added",
+    ],
 )
 def test_a_note_on_a_class_is_about_the_class_not_its_methods(
     tmp_path, installed_torch, change, state

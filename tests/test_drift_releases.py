@@ -69,3 +69,16 @@ def test_check_strict_against_2_14_1_fails_for_the_signature_changes(tmp_path):
     assert ["signature", "module/Module.to.md"] in listed
     assert ["signature", "container/Sequential.__getitem__.md"] in listed
     assert "container/Sequential.md " not in out
+
+
+@needs_releases
+def test_against_2_14_1_a_docstring_sentence_is_docstring_and_comments_cosmetic(tmp_path, notes):
+    newer = release_index(tmp_path, "2.14.1")
+    located = check_notes(notes, newer, read_lock(NOTES / LOCK_NAME)).located
+    parameters = located.of("module/Module.parameters.md")
+    # The sentence 2.14.1 adds contradicts the note ("in a fixed order"): a person must read it.
+    assert parameters.target_state == "docstring" and parameters.state.needs_person
+    added = [line for line in newer.lines[parameters.obj.file] if "order of the returned" in line]
+    assert len(added) == 1
+    # `_apply` gains only comments (two lines of its own, two lint markers at line ends).
+    assert located.of("module/Module._apply.md").target_state == "cosmetic"

@@ -13,10 +13,15 @@ from tests.htmltree import parse
 from tests.test_site import object_block, page
 
 DRIFTED = cases.edits(
-    cases.STATEMENT_CHANGED, cases.COSMETIC, cases.INSERTED_ABOVE, cases.GETATTR_STUB
+    cases.STATEMENT_CHANGED,
+    cases.COSMETIC,
+    cases.INSERTED_ABOVE,
+    cases.GETATTR_STUB,
+    cases.DOCSTRING_SENTENCE,
 )
 """`to` changed (and its last line reformatted), `_save_to_state_dict` re-commented,
-`_named_members` and `Sequential.forward` moved, an `@overload` stub added to `__getattr__`."""
+`_named_members` and `Sequential.forward` moved, an `@overload` stub added to `__getattr__`,
+a sentence to the docstring of `parameters`."""
 
 
 def project_with_test_notes(root):
@@ -24,7 +29,7 @@ def project_with_test_notes(root):
     config = copy_project(root / "project")
     notes = root / "project" / "docs" / "notes"
     shutil.rmtree(notes)
-    cases.locked_notes(notes, root / "lock-cache")
+    cases.locked_notes(notes, root / "lock-cache", {**cases.NOTES, **cases.PARAMETERS_NOTE})
     return config
 
 
@@ -92,6 +97,21 @@ def test_a_stub_added_shows_a_signature_banner_with_the_stub_in_its_diff(drifted
     assert [line for line in deleted if not line.startswith("---")] == []  # only stubs added
 
 
+def test_a_docstring_change_is_labelled_with_its_diff_folded(drifted_site):
+    block = object_block(page(drifted_site, "chapters/named-members"), "torch.nn.Module.parameters")
+    assert not block.find_all("div", cls="an-drift")
+    (label,) = block.find_all("details", cls="an-drift-label")
+    assert label.attrs["data-an-state"] == "docstring" and "open" not in label.attrs
+    (summary,) = label.find_all("summary")
+    assert text_of(summary) == "Docstring changed since torch 2.13.0+cpu; the code is the same"
+    inserted = " ".join(text_of(n) for n in label.find_all("span", cls="gi"))
+    assert "The exact order of the returned" in inserted
+    (whole_file,) = page(drifted_site, "files/module").find_all(
+        "aside", data_an_note="module/Module.parameters.md"
+    )
+    assert whole_file.find_all("details", cls="an-drift-label")
+
+
 def test_cosmetic_is_labelled_and_moved_is_silent(drifted_site):
     block = object_block(
         page(drifted_site, "chapters/state-dict"), "torch.nn.Module._save_to_state_dict"
@@ -130,6 +150,7 @@ def test_the_maintenance_page_lists_every_note_that_is_not_fresh(drifted_site):
     assert rows["Module.to"][:2] == ("module/Module.to.md", "changed")
     assert rows["Module.to, line note return self._apply(convert)"][1] == "cosmetic"
     assert rows["Module._save_to_state_dict"][1] == "cosmetic"
+    assert rows["Module.parameters"][1] == "docstring"
     assert rows["Module._named_members"][1] == "moved"
     assert rows["Sequential.forward"][1] == "moved"
     assert rows["Module.__getattr__"][:2] == ("module/Module.__getattr__.md", "signature")

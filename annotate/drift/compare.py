@@ -94,10 +94,12 @@ def compare_target(
         return NoteState.SIGNATURE, reason
     if ChangeKind.CODE in kinds:
         return NoteState.CHANGED, f"the code changed since torch {torch}"
-    return (
-        NoteState.COSMETIC,
-        f"only comments, docstrings or formatting changed since torch {torch}",
-    )
+    if ChangeKind.DOCSTRING in kinds:
+        return (
+            NoteState.DOCSTRING,
+            f"the docstring changed since torch {torch}; the code is the same",
+        )
+    return NoteState.COSMETIC, f"only comments or formatting changed since torch {torch}"
 
 
 def compare_line(
@@ -116,6 +118,6 @@ def compare_line(
     if line_fingerprint(text) == locked.code:
         return (
             NoteState.COSMETIC,
-            f"only comments, docstrings or formatting changed since torch {torch}",
+            f"only comments or formatting changed since torch {torch}",
         )
     return NoteState.CHANGED, f"the code changed since torch {torch}"

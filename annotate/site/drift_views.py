@@ -43,7 +43,7 @@ class DriftView:
     now: str
     """The torch version read now."""
     diff: str = ""
-    """For a state with a banner (`NoteState.banner`), a unified diff from then to now."""
+    """For a state that shows it (`NoteState.shows_diff`), a unified diff from then to now."""
     diff_code: str = ""
     """`diff` as highlighted spans (`annotate_diff.html.jinja` puts them in a code block)."""
 
@@ -62,7 +62,7 @@ def object_drift_view(guide: Guide, name: str, /) -> DriftView | None:
     if drift is None or not drift.target_state.marked or not drift.locked or not drift.obj:
         return None
     diff = ""
-    if drift.target_state.banner:
+    if drift.target_state.shows_diff:
         diff = diff_text(
             drift.locked.span,
             drift.obj,
