@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from annotate.drift.fingerprint import normalised_tokens
+from annotate.drift.fingerprint import normalised_tokens, statement_syntax_of
 from annotate.drift.lock import read_lock
 from annotate.errors import NoteError
 from annotate.guide import Guide, load_guide
@@ -47,15 +47,22 @@ def assert_never_misplaced(guide: Guide, notes_dir) -> None:
         for placed in attached.line_notes:
             assert attached.obj.lineno <= placed.start <= attached.obj.endlineno
 
-            # Up to spacing and quote style (a re-quoted or respaced line keeps its note).
+            # Up to spacing and quote style (a re-quoted or respaced line keeps its note), or
+            # the statement the anchor quotes, spelled another way (split, bracketed).
             def bare(text: str) -> str:
                 return "".join(text.split()).replace("'", '"')
 
-            assert bare(placed.note.anchor) in bare(lines[placed.start - 1])
+            now = lines[placed.start - 1 : placed.end]
+            anchor = statement_syntax_of([placed.note.anchor])
+            assert bare(placed.note.anchor) in bare(now[0]) or (
+                anchor is not None and anchor == statement_syntax_of(now)
+            )
             was = entry.line_notes[placed.note.anchor]
-            # The line read now is the line written for, up to comments and spacing.
-            assert normalised_tokens(lines[placed.start - 1 : placed.start]) == normalised_tokens(
-                was.text[:1]
+            # The line read now is the line written for, up to comments and spacing, or the
+            # statement written for, reflowed.
+            assert normalised_tokens(now[:1]) == normalised_tokens(was.text[:1]) or (
+                statement_syntax_of(was.text) is not None
+                and statement_syntax_of(now) == statement_syntax_of(was.text)
             )
 
 
@@ -391,4 +398,83 @@ def test_a_line_note_follows_a_requoted_or_respaced_line(tmp_path, installed_tor
     (attached,) = guide.notes
     assert attached.obj.path == "torch.nn.modules.module.Module.__setstate__"
     assert len(attached.line_notes) == 2
+    assert_never_misplaced(guide, notes)
+
+
+@pytest.mark.parametrize(
+    ("change", "anchor", "lines"),
+    [
+        (
+            (
+                "        self.__dict__.update(state)\n",
+                "        self.__dict__.update(\n            state,\n        )\n",
+            ),
+            "self.__dict__.update(state)",
+            3,
+        ),
+        (
+            (
+                '        if "_forward_pre_hooks_with_kwargs" not in self.__dict__:\n',
+                '        if ("_forward_pre_hooks_with_kwargs" not in self.__dict__):\n',
+            ),
+            'if "_forward_pre_hooks_with_kwargs" not in self.__dict__:',
+            1,
+        ),
+    ],
+    ids=["split-over-lines-with-a-trailing-comma", "bracketed"],
+)
+def test_a_quoted_statement_is_found_in_another_spelling_and_reads_cosmetic(
+    tmp_path, installed_torch, change, anchor, lines
+):
+    notes = cases.locked_notes(tmp_path / "notes", tmp_path / "lock-cache", REQUOTED_NOTE)
+    was = read_lock(notes / "notes.lock.json").get("module/Module.__setstate__.md")
+    guide = read_against(tmp_path, installed_torch, notes, cases.edit(cases.MODULE, change))
+    assert guide.located.orphaned() == []
+    found = {ln.line_note.anchor: ln for ln in guide.located.notes[0].line_notes}
+    assert found[anchor].state == "cosmetic"
+    assert found[anchor].start == was.line_notes[anchor].start
+    assert found[anchor].end - found[anchor].start + 1 == lines
+    # The rest of the function only moved below the reflowed line, or did not move.
+    other = next(a for a in found if a != anchor)
+    assert found[other].state in ("fresh", "moved")
+    assert guide.states["module/Module.__setstate__.md"] == "cosmetic"
+    assert_never_misplaced(guide, notes)
+
+
+def test_a_statement_joined_onto_one_line_reads_cosmetic_not_changed(
+    tmp_path, installed_torch, locked
+):
+    joined = cases.edit(
+        cases.MODULE,
+        (
+            "torch._C._nn._parse_to(\n            *args,\n            **kwargs,\n        )\n",
+            "torch._C._nn._parse_to(*args, **kwargs)\n",
+        ),
+    )
+    guide = read_against(tmp_path, installed_torch, locked, joined)
+    drift = guide.located.of("module/Module.to.md")
+    (parse,) = [ln for ln in drift.line_notes if ln.line_note.anchor == "torch._C._nn._parse_to("]
+    # The trailing comma went too: the tokens differ, the syntax does not.
+    assert parse.state == "cosmetic" and parse.start == parse.end
+    assert drift.target_state == "cosmetic"
+    assert_never_misplaced(guide, locked)
+
+
+def test_a_quoted_statement_found_twice_in_any_spelling_is_orphaned(tmp_path, installed_torch):
+    notes = cases.locked_notes(tmp_path / "notes", tmp_path / "lock-cache", REQUOTED_NOTE)
+    twice = cases.edit(
+        cases.MODULE,
+        (
+            "        self.__dict__.update(state)\n",
+            "        self.__dict__.update(state)\n        self.__dict__.update(\n            state\n        )\n",
+        ),
+    )
+    guide = read_against(tmp_path, installed_torch, notes, twice)
+    (problem,) = guide.located.orphaned()
+    assert "line anchor `self.__dict__.update(state)` matches 2 lines" in problem.message
+    assert "lines 1925, 1926" in problem.message
+    (attached,) = guide.notes
+    assert [p.note.anchor for p in attached.line_notes] == [
+        'if "_forward_pre_hooks_with_kwargs" not in self.__dict__:'
+    ]
     assert_never_misplaced(guide, notes)

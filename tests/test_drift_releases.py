@@ -6,6 +6,9 @@ target gained, which lines differ), and names the few facts of issue 13 it guard
 
 from __future__ import annotations
 
+import ast
+import copy
+import functools
 from pathlib import Path
 
 import pytest
@@ -82,3 +85,69 @@ def test_against_2_14_1_a_docstring_sentence_is_docstring_and_comments_cosmetic(
     assert len(added) == 1
     # `_apply` gains only comments (two lines of its own, two lint markers at line ends).
     assert located.of("module/Module._apply.md").target_state == "cosmetic"
+
+
+@functools.cache
+def _statements(source: str) -> tuple[ast.stmt, ...]:
+    return tuple(node for node in ast.walk(ast.parse(source)) if isinstance(node, ast.stmt))
+
+
+def _headers(source: str, start: int, end: int) -> dict[int, str]:
+    """Each statement of `source` between lines `start` and `end`, by its first line, as its
+    syntax tree without positions, a compound statement without its body."""
+    found: dict[int, str] = {}
+    for node in _statements(source):
+        if start <= node.lineno <= end:
+            bare = copy.copy(node)
+            for name in ("body", "orelse", "handlers", "finalbody"):
+                if isinstance(getattr(bare, name, None), list):
+                    setattr(bare, name, [])
+            found.setdefault(node.lineno, ast.dump(bare, include_attributes=False))
+    return found
+
+
+def _anchor_tree(anchor: str) -> str | None:
+    text = "if " + anchor[5:] if anchor.startswith("elif ") else anchor
+    for candidate in (text, text + "\n    pass"):
+        try:
+            (node,) = ast.parse(candidate).body
+        except (SyntaxError, ValueError):
+            continue
+        return _headers(candidate, 1, 1)[1] if node.lineno == 1 else None
+    return None
+
+
+@needs_releases
+def test_against_2_1_2_a_quoted_statement_spelled_another_way_is_found(tmp_path, notes):
+    older = release_index(tmp_path, "2.1.2")
+    located = check_notes(notes, older, read_lock(NOTES / LOCK_NAME)).located
+    expected = {}
+    for drift in located.notes:
+        if drift.obj is None:
+            continue
+        source = "\n".join(older.lines[drift.obj.file])
+        headers = _headers(source, drift.obj.lineno, drift.obj.endlineno)
+        for ln in drift.line_notes:
+            tree = _anchor_tree(ln.line_note.anchor)
+            same = [line for line, dump in headers.items() if tree is not None and dump == tree]
+            if len(same) == 1:
+                expected[(drift.note.name, ln.line_note.anchor)] = (same[0], ln)
+    # Found where the test's own reading of the release file finds the same statement.
+    assert {key: ln.start for key, (_, ln) in expected.items()} == {
+        key: line for key, (line, _) in expected.items()
+    }
+    assert all(ln.state != "orphaned" for _, ln in expected.values())
+    spelled_otherwise = {
+        (
+            "container/Sequential.insert.md",
+            'raise AssertionError(f"module should be of type: {Module}")',
+        ),
+        ("container/Sequential.__mul__.md", "elif other <= 0:"),
+        ("module/Module._get_backward_hooks.md", "if _global_is_full_backward_hook is True:"),
+        (
+            "container/ParameterDict.get.md",
+            "return self[key] if key in self else default  # noqa: SIM401",
+        ),
+    }
+    assert spelled_otherwise <= set(expected)
+    assert {expected[key][1].state for key in spelled_otherwise} == {"cosmetic"}

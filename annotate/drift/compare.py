@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from annotate.drift.fingerprint import exact_fingerprint, line_fingerprint
+from annotate.drift.fingerprint import exact_fingerprint, line_fingerprint, statement_syntax_of
 from annotate.drift.states import NoteState
 from annotate.history.changes import ChangeKind, classify
 from annotate.history.record import Entry
@@ -111,11 +111,23 @@ def compare_line(
     *,
     same_file: bool,
     torch: str,
+    whole: bool = False,
 ) -> tuple[NoteState, str]:
-    """The state of a line note written for `locked`, whose statement is `text` at `start`..`end` now."""
+    """The state of a line note written for `locked`, whose statement is `text` at `start`..`end` now.
+
+    With `whole` (`start` begins a statement), a statement, or a compound one's header, is
+    compared by its syntax, both then and now: reflowing it, a trailing comma, brackets or
+    quotes are formatting. Any other lines are compared by their tokens.
+    """
     if exact_fingerprint(text) == locked.exact:
         return _moved(locked, start, end, same_file=same_file)
-    if line_fingerprint(text) == locked.code:
+    then = statement_syntax_of(locked.text) if whole else None
+    now = statement_syntax_of(text) if then is not None else None
+    if now is not None:
+        same = then == now
+    else:
+        same = line_fingerprint(text) == line_fingerprint(locked.text)
+    if same:
         return (
             NoteState.COSMETIC,
             f"only comments or formatting changed since torch {torch}",

@@ -16,9 +16,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from annotate.drift.compare import compare_line, compare_target
+from annotate.drift.fingerprint import statement_syntax_of
 from annotate.drift.states import NoteState, worst
 from annotate.errors import Problem, did_you_mean
-from annotate.source.geometry import statement_end
+from annotate.source.geometry import statement_end, statement_syntaxes
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -133,19 +134,38 @@ def _squash(text: str) -> str:
 
 
 _BRACKET_SPACE = re.compile(r"(?<=[(\[{]) | (?=[)\]}])")
+_TRAILING_COMMA = re.compile(r",(?=[)\]}])|,$")
 
 
 def _normal(text: str) -> str:
-    """`text` as a line anchor is compared: whitespace squashed, none just inside brackets, and
-    one quote character, so re-quoting (`'x'` to `"x"`) or reflowing a call keeps it found."""
-    return _BRACKET_SPACE.sub("", _squash(text)).replace("'", '"')
+    """`text` as a line anchor is compared: whitespace squashed, none just inside brackets, no
+    trailing comma, and one quote character, so re-quoting (`'x'` to `"x"`) or reflowing a
+    call keeps it found."""
+    return _TRAILING_COMMA.sub("", _BRACKET_SPACE.sub("", _squash(text)).replace("'", '"'))
 
 
 def anchor_lines(anchor: str, obj: ObjectInfo, index: ObjectIndex) -> list[int]:
-    """Every line of `obj` (and only of `obj`) that holds `anchor`, compared as `_normal` says."""
+    """Every line of `obj` (and only of `obj`) that holds `anchor`, compared as `_normal` says,
+    and the first line of every other statement of `obj` that is `anchor` in another spelling.
+
+    An anchor that is a whole statement (or a compound statement's header) is also compared by
+    its syntax, so it is found where torch split it over lines, re-quoted it or added brackets
+    (`elif (x <= 0):`); a statement matched either way counts once, and two still orphan it.
+    """
     lines = index.lines[obj.file]
     wanted = _normal(anchor)
-    return [n for n in range(obj.lineno, obj.endlineno + 1) if wanted in _normal(lines[n - 1])]
+    span = range(obj.lineno, obj.endlineno + 1)
+    hits = [n for n in span if wanted in _normal(lines[n - 1])]
+    syntax = statement_syntax_of([anchor])
+    if syntax is None:
+        return hits
+    starts = statement_syntaxes(index, obj.file)
+    for n in span:
+        if starts.get(n) == syntax and not any(
+            n <= hit <= statement_end(index, obj.file, n) for hit in hits
+        ):
+            hits.append(n)
+    return sorted(hits)
 
 
 def _anchor_problem(
@@ -269,6 +289,7 @@ def _locked_line(
         end,
         same_file=obj.file == locked.file,
         torch=locked.torch,
+        whole=start in statement_syntaxes(index, obj.file),
     )
     return LocatedLineNote(
         line_note=line_note, state=state, reason=reason, start=start, end=end, locked=span
