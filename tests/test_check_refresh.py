@@ -248,3 +248,57 @@ def test_a_docstring_change_is_listed_fails_strict_and_is_not_refreshed_as_cosme
     assert code == 0 and "locked module/Module._save_to_state_dict.md" in out
     assert "module/Module.to.md" not in out
     assert entries(notes)["module/Module.to.md"] == before["module/Module.to.md"]
+
+
+def test_check_diff_prints_the_diff_of_every_note_that_is_not_fresh(
+    tmp_path, installed_torch, notes
+):
+    code, out = check(notes, tmp_path, "--diff")
+    assert code == 0 and "===" not in out  # all fresh: nothing to show
+    tree = make_torch_tree(
+        tmp_path / "tree",
+        installed_torch,
+        edit=cases.edits(cases.STATEMENT_CHANGED, cases.COSMETIC, cases.INSERTED_ABOVE),
+    )
+    code, out = check(notes, tmp_path, "--torch-root", str(tree), "--diff")
+    assert code == 0
+    sections = {}
+    for block in out.split("\n=== ")[1:]:
+        title, _, body = block.partition("\n")
+        sections[title.split(" ", 1)[0]] = (title, body)  # a line note's is keyed `NOTE,`
+    # A changed note: its diff, its stubs above the function.
+    title, body = sections["module/Module.to.md"]
+    assert title.startswith("module/Module.to.md (changed: the code changed since torch")
+    assert '-                    "nn.Module.to only accepts floating point or complex "' in body
+    assert '+                    "Module.to accepts only floating point or complex "' in body
+    # A comment-only change shows its comment, numbered as the file is; a moved note no diff.
+    title, body = sections["module/Module._save_to_state_dict.md"]
+    assert "+        # Parameters first, then buffers." in body.splitlines()
+    diff = body.splitlines()
+    (at,) = [i for i, line in enumerate(diff) if line.startswith("@@")]
+    first = int(diff[at].split("+")[1].split(",")[0])
+    edited = (tree / cases.MODULE).read_text(encoding="utf-8").splitlines()
+    hunk = [line[1:] for line in diff[at + 1 :] if not line.startswith("-")]
+    assert edited[first - 1 : first - 1 + len(hunk)] == hunk  # numbered as the file is
+    assert "module/Module._named_members.md" not in sections
+    # A line note reformatted: its own diff.
+    title, body = sections["module/Module.to.md,"]
+    assert title.startswith(
+        "module/Module.to.md, line note `return self._apply(convert)` (cosmetic"
+    )
+    assert "+        return  self._apply(convert)  # the walk" in body.splitlines()
+
+
+def test_check_diff_shows_what_an_orphaned_note_was_written_for(tmp_path, installed_torch, notes):
+    tree = make_torch_tree(
+        tmp_path / "tree",
+        installed_torch,
+        edit=cases.edits(cases.remove_getattr, cases.DUPLICATED),
+    )
+    code, out = check(notes, tmp_path, "--torch-root", str(tree), "--diff")
+    assert code == 1
+    gone = out.split("=== module/Module.__getattr__.md (orphaned: ", 1)[1].split("\n===")[0]
+    assert "__getattr__ (gone)" in gone
+    assert '-    def __getattr__(self, name: str) -> Union[Tensor, "Module"]:' in gone
+    duplicated = out.split("line note `if v is None or v in memo:` (orphaned: ", 1)[1]
+    assert "-                if v is None or v in memo:" in duplicated.split("\n===")[0]

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -12,20 +10,16 @@ from pygments import highlight
 from pygments.formatters import HtmlFormatter
 from pygments.lexers.diff import DiffLexer
 
-from annotate.drift.compare import target_overloads
+from annotate.drift.diff import target_diff
 from annotate.drift.states import NoteState, worst
-from annotate.source.geometry import target_text
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Sequence
+    from collections.abc import Iterable
 
-    from annotate.drift.lock import LockedSpan
     from annotate.guide import Guide
     from annotate.notes.attach import AttachedLineNote, AttachedNote
-    from annotate.source.index import ObjectInfo
 
 _TEMPLATES = Path(__file__).parent / "templates" / "python" / "material"
-_HUNK = re.compile(r"^@@ -(\d+)(,\d+)? \+(\d+)(,\d+)? @@")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -63,13 +57,7 @@ def object_drift_view(guide: Guide, name: str, /) -> DriftView | None:
         return None
     diff = ""
     if drift.target_state.shows_diff:
-        diff = diff_text(
-            drift.locked.span,
-            drift.obj,
-            guide,
-            written_for=drift.locked.torch,
-            overloads=drift.locked.overloads,
-        )
+        diff = target_diff(drift.locked, drift.obj, guide.index, now=guide.snapshot.version)
     return DriftView(
         state=drift.target_state,
         reason=drift.reason,
@@ -94,46 +82,6 @@ def line_drift_view(
     if state == NoteState.FRESH:
         return None
     return LineDriftView(state=state, written_for=drift.locked.torch)
-
-
-def diff_text(
-    locked: LockedSpan,
-    obj: ObjectInfo,
-    guide: Guide,
-    *,
-    written_for: str,
-    overloads: Sequence[str] = (),
-) -> str:
-    """A unified diff from the code the note was written for to the code now, numbered as in the files.
-
-    `overloads` are the `@overload` stubs the note was written for: the stubs, then and now,
-    are shown above the function.
-    """
-    now = target_text(obj, guide.index)
-    stubs = target_overloads(obj, guide.index)
-    # A class is compared without its methods, a function after its stubs: their lines are not
-    # consecutive, so not numbered.
-    numbered = obj.kind != "class" and not (stubs or overloads)
-    what = obj.file
-    if obj.kind == "class":
-        what = f"{obj.file}, class {obj.short} without its methods"
-    elif not numbered:
-        what = f"{obj.file}, {obj.short} after its @overload stubs"
-    lines = []
-    for line in difflib.unified_diff(
-        [*overloads, *locked.text],
-        [*stubs, *now],
-        fromfile=f"{what} (torch {written_for}, the note was written for this)",
-        tofile=f"{what} (torch {guide.snapshot.version}, now)",
-        lineterm="",
-    ):
-        hunk = _HUNK.match(line)
-        if hunk and numbered:
-            old = int(hunk[1]) + locked.start - 1
-            new = int(hunk[3]) + obj.lineno - 1
-            line = f"@@ -{old}{hunk[2] or ''} +{new}{hunk[4] or ''} @@{line[hunk.end() :]}"
-        lines.append(line)
-    return "\n".join(lines)
 
 
 def diff_code(diff: str) -> str:
