@@ -25,6 +25,7 @@ from annotate.site import theme
 from annotate.site.build import SiteBuild
 from annotate.site.diagrams import svg_links_as_xlink
 from annotate.site.history_views import releases_up_to
+from annotate.site.maintenance import orphan_places
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -64,6 +65,10 @@ class AnnotateConfig(Config):
     """Address space the example worker may use, torch included; past it allocations fail."""
     example_output_mb = opt.Type((int, float), default=1)
     """What one example may print; more fails the build."""
+    orphans = opt.Choice(("fail", "list"), default="fail")
+    """`fail`: an orphaned note fails the build. `list`: it is left out, and listed on every
+    page's banner and on the maintenance page, to preview an upgrade in one pass
+    (`ANNOTATE_ORPHANS=list mkdocs serve` with this repository's `mkdocs.yml`)."""
     example_sandbox = opt.Choice(("auto", "required", "off"), default="auto")
     """Run examples in bubblewrap (read-only files but their own folder, their own processes):
     `auto` where it works, `required` fails the build where it does not."""
@@ -84,6 +89,7 @@ class AnnotatePlugin(BasePlugin[AnnotateConfig]):
                 snapshot_dir=cache / "snapshot",
                 torch_root=self.config.torch_root,
                 lock_file=notes_dir / self.config.lock_file,
+                allow_orphaned=self.config.orphans == "list",
             )
         except AnnotateError as error:
             raise PluginError(f"annotate: {error}") from None
@@ -138,7 +144,20 @@ class AnnotatePlugin(BasePlugin[AnnotateConfig]):
         assets = theme.assets()
         config.extra_css.extend(f"assets/{p.name}" for p in assets if p.suffix == ".css")
         config.extra_javascript.extend(f"assets/{p.name}" for p in assets if p.suffix == ".js")
-        config.extra["annotate_build"] = theme.build_info(guide.snapshot)
+        orphans = orphan_places(guide) if self.config.orphans == "list" else []
+        if orphans:
+            log.info(
+                "annotate: orphans: list, %d orphaned note(s) and line note(s) left out: %s",
+                len(orphans),
+                ", ".join(orphans),
+            )
+        config.extra["annotate_build"] = theme.build_info(
+            guide.snapshot,
+            orphans=orphans,
+            maintenance=File.generated(config, self.config.maintenance_page, content="").url
+            if self.config.maintenance_page
+            else "",
+        )
         # In front of the theme's own templates, behind a project's `custom_dir`.
         config.theme.dirs.insert(1 if config.theme.custom_dir else 0, str(theme.THEME_DIR))
         return config

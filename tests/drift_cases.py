@@ -250,3 +250,36 @@ def locked_notes(folder: Path, cache: Path, notes: dict[str, str] = NOTES) -> Pa
     code, out = run_cli("refresh", "--all", "--notes", str(folder), "--cache", str(cache))
     assert code == 0, out
     return folder
+
+
+GONE_NOTES = {
+    "module/Module._helper_added_above.md": """---
+target: torch.nn.Module._helper_added_above
+---
+A helper only the edited torch has.
+""",
+    "module/Module.cuda.md": """---
+target: torch.nn.Module.cuda
+---
+Moves to the GPU; compare [the helper][torch.nn.Module._helper_added_above].
+""",
+}
+"""Notes locked against a torch with `_helper_added_above` (`INSERTED_ABOVE`): against the
+installed one, the first note's target is gone, and the second links to it."""
+
+
+def lock_gone_notes(folder: Path, tree: Path, cache: Path) -> None:
+    """Write `GONE_NOTES` into `folder` and lock them against the torch `tree` with the helper."""
+    for name, text in GONE_NOTES.items():
+        write_note(folder, name, text)
+    code, out = run_cli(
+        "refresh",
+        *GONE_NOTES,
+        "--notes",
+        str(folder),
+        "--cache",
+        str(cache),
+        "--torch-root",
+        str(tree),
+    )
+    assert code == 0, out

@@ -478,3 +478,23 @@ def test_a_quoted_statement_found_twice_in_any_spelling_is_orphaned(tmp_path, in
         'if "_forward_pre_hooks_with_kwargs" not in self.__dict__:'
     ]
     assert_never_misplaced(guide, notes)
+
+
+def test_a_note_linking_to_an_object_that_is_gone_is_orphaned_at_the_link(
+    tmp_path, installed_torch
+):
+    notes = cases.locked_notes(tmp_path / "notes", tmp_path / "lock-cache")
+    tree = make_torch_tree(tmp_path / "with-helper", installed_torch, edit=cases.INSERTED_ABOVE)
+    cases.lock_gone_notes(notes, tree, tmp_path / "helper-cache")
+    guide = read_against(tmp_path, installed_torch, notes, None)
+    assert guide.states["module/Module._helper_added_above.md"] == "orphaned"
+    cuda = guide.located.of("module/Module.cuda.md")
+    assert cuda.target_state == "orphaned" and cuda.obj.short == "Module.cuda"
+    assert "reference to `torch.nn.Module._helper_added_above`" in cuda.reason
+    assert {n.note.name for n in guide.notes} == set(cases.NOTES)  # both left out, no others
+    problems = {p.file.name: p for p in guide.located.orphaned()}
+    assert problems["Module.cuda.md"].line == 4  # the line of the link
+    assert "annotate refresh module/Module.cuda.md" in problems["Module.cuda.md"].fix
+    with pytest.raises(NoteError) as caught:
+        load_guide(notes, snapshot_dir=tmp_path / "snap")
+    assert len(caught.value.problems) == 2

@@ -140,20 +140,31 @@ def test_the_whole_file_page_shows_the_same_banner_and_labels(drifted_site):
     assert not named.find_all("p", cls="an-drift-label") and not named.find_all(cls="an-drift")
 
 
-def test_the_maintenance_page_lists_every_note_that_is_not_fresh(drifted_site):
-    tree = page(drifted_site, "maintenance")
-    (table,) = tree.find_all("table")
+def table_rows(table):
     rows = {}
     for tr in table.find_all("tr")[1:]:
         cells = tr.find_all("td")
         rows[text_of(cells[0])] = (text_of(cells[1]), text_of(cells[2]), cells[0])
-    assert rows["Module.to"][:2] == ("module/Module.to.md", "changed")
-    assert rows["Module.to, line note return self._apply(convert)"][1] == "cosmetic"
-    assert rows["Module._save_to_state_dict"][1] == "cosmetic"
-    assert rows["Module.parameters"][1] == "docstring"
-    assert rows["Module._named_members"][1] == "moved"
-    assert rows["Sequential.forward"][1] == "moved"
-    assert rows["Module.__getattr__"][:2] == ("module/Module.__getattr__.md", "signature")
+    return rows
+
+
+def test_the_maintenance_page_lists_what_needs_a_person_apart_from_what_was_followed(
+    drifted_site,
+):
+    tree = page(drifted_site, "maintenance")
+    work, followed = (table_rows(table) for table in tree.find_all("table"))
+    assert {state for _, state, _ in work.values()} == {"changed", "signature", "docstring"}
+    assert work["Module.to"][:2] == ("module/Module.to.md", "changed")
+    assert work["Module.parameters"][1] == "docstring"
+    assert work["Module.__getattr__"][:2] == ("module/Module.__getattr__.md", "signature")
+    # Moved and reformatted code needs nobody: listed apart, under its own heading.
+    assert tree.find_all(id="followed")
+    assert {state for _, state, _ in followed.values()} == {"moved", "cosmetic"}
+    assert followed["Module.to, line note return self._apply(convert)"][1] == "cosmetic"
+    assert followed["Module._save_to_state_dict"][1] == "cosmetic"
+    assert followed["Module._named_members"][1] == "moved"
+    assert followed["Sequential.forward"][1] == "moved"
+    rows = {**work, **followed}
     (link,) = rows["Module.to"][2].find_all("a")
     assert link.attrs["href"].endswith("#torch.nn.Module.to")
     (link,) = rows["Sequential.forward"][2].find_all("a")
@@ -185,3 +196,73 @@ def test_orphaned_notes_fail_the_build_with_file_line_reason_and_the_check_comma
     ) in err
     assert err.count("`annotate check` lists every note's state") == 3
     assert "Traceback" not in err
+
+
+@pytest.fixture(scope="module")
+def preview_site(tmp_path_factory, installed_torch):
+    """The test notes, and two locked against a torch with a helper the installed one lacks,
+    built against an edited torch with `orphans: list`."""
+    root = tmp_path_factory.mktemp("preview")
+    config = project_with_test_notes(root)
+    notes = root / "project" / "docs" / "notes"
+    helper = make_torch_tree(root / "with-helper", installed_torch, edit=cases.INSERTED_ABOVE)
+    cases.lock_gone_notes(notes, helper, root / "helper-cache")
+    tree = make_torch_tree(
+        root / "torch-tree",
+        installed_torch,
+        edit=cases.edits(cases.STATEMENT_CHANGED, cases.DUPLICATED),
+    )
+    env = {"ANNOTATE_TORCH_ROOT": str(tree)}
+    err = failed_build(config, root / "failed", env=env)
+    assert "annotate: 3 note problem(s)" in err  # without the option: as before
+    result = run_mkdocs(root / "site", config=config, env={**env, "ANNOTATE_ORPHANS": "list"})
+    assert result.returncode == 0, result.stderr[-4000:]
+    return root / "site"
+
+
+ORPHANS = [
+    "module/Module._named_members.md:10",
+    "module/Module._helper_added_above.md:2",
+    "module/Module.cuda.md:4",
+]
+
+
+def test_a_preview_lists_the_orphaned_notes_on_every_page(preview_site):
+    pages = sorted(preview_site.rglob("*.html"))
+    assert len(pages) > 10
+    for html in pages:
+        tree = parse(html.read_text(encoding="utf-8"))
+        (banner,) = tree.find_all("p", cls="an-orphans")
+        assert banner.attrs["data-an-orphans"] == "3"
+        assert sorted(text_of(c) for c in banner.find_all("code")) == sorted(ORPHANS), html
+        (link,) = banner.find_all("a")
+        href = link.attrs["href"]
+        # The 404 page is served at any depth: its links start at the site's root.
+        base = preview_site if href.startswith("/") else html.parent
+        target = (base / href.lstrip("/")).resolve()
+        assert target == (preview_site / "maintenance").resolve(), html
+
+
+def test_a_preview_shows_the_changed_notes_and_lists_the_orphans_on_the_maintenance_page(
+    preview_site,
+):
+    block = object_block(page(preview_site, "chapters/to-and-apply"), "torch.nn.Module.to")
+    (banner,) = block.find_all("div", cls="an-drift")
+    assert banner.attrs["data-an-state"] == "changed"
+    named = object_block(
+        page(preview_site, "chapters/named-members"), "torch.nn.Module._named_members"
+    )
+    (aside,) = named.find_all("aside", cls="an-line-note")  # the orphaned one left out
+    assert "The walk." in text_of(aside)
+    cuda = object_block(page(preview_site, "chapters/to-and-apply"), "torch.nn.Module.cuda")
+    assert not cuda.find_all(data_an_note="module/Module.cuda.md")
+    tree = page(preview_site, "maintenance")
+    (danger,) = tree.find_all("div", cls="danger")
+    assert "3 orphaned note(s) and line note(s) left out of this build" in text_of(danger)
+    listed = text_of(danger)
+    for place in ORPHANS:
+        assert place in listed
+    assert "reference to torch.nn.Module._helper_added_above" in listed
+    work = table_rows(tree.find_all("table")[0])
+    assert work["Module.to"][1] == "changed"
+    assert work["Module.cuda"][1] == "orphaned"

@@ -19,6 +19,7 @@ from annotate.drift.compare import compare_line, compare_target
 from annotate.drift.fingerprint import statement_syntax_of
 from annotate.drift.states import NoteState, worst
 from annotate.errors import Problem, did_you_mean
+from annotate.notes.references import broken_references
 from annotate.source.geometry import statement_end, statement_syntaxes
 
 if TYPE_CHECKING:
@@ -66,6 +67,8 @@ class LocatedNote:
     locked: LockEntry | None = None
     """What the note was written for, if it was ever locked."""
     line_notes: tuple[LocatedLineNote, ...] = ()
+    line: int | None = None
+    """The line of the note file its state is about, when not its `target:` (a link)."""
 
     @property
     def state(self) -> NoteState:
@@ -80,7 +83,7 @@ class LocatedNote:
             problems.append(
                 Problem(
                     file=self.note.file,
-                    line=self.note.target_line,
+                    line=self.line or self.note.target_line,
                     message=f"the note is orphaned: {self.reason}",
                     fix=f"{self.fix}; {CHECK_HINT}",
                 )
@@ -230,6 +233,22 @@ def _locate(note: Note, index: ObjectIndex, locked: LockEntry | None) -> Located
                 for ln in note.line_notes
             ),
         )
+    line_notes = tuple(_locked_line(ln, obj, index, locked, note) for ln in note.line_notes)
+    gone = broken_references(note, index)
+    if gone:
+        # Its links named objects of the torch it was recorded for (`refresh` refuses a broken
+        # one): one of them is gone, so the note cannot be shown as written.
+        return LocatedNote(
+            note=note,
+            target_state=NoteState.ORPHANED,
+            reason=f"its {gone[0].message} any more (the note was written for torch "
+            f"{locked.torch})",
+            fix=f"{gone[0].fix}; point the link at an object of this torch or remove it; {refresh}",
+            obj=obj,
+            locked=locked,
+            line_notes=line_notes,
+            line=gone[0].line,
+        )
     state, reason = compare_target(locked, obj, index)
     if obj.path != locked.target:
         reason = (
@@ -242,7 +261,7 @@ def _locate(note: Note, index: ObjectIndex, locked: LockEntry | None) -> Located
         fix=refresh if state.marked else "",
         obj=obj,
         locked=locked,
-        line_notes=tuple(_locked_line(ln, obj, index, locked, note) for ln in note.line_notes),
+        line_notes=line_notes,
     )
 
 

@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING
 from annotate.drift.states import NoteState
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from annotate.guide import Guide
     from annotate.notes.locate import LocatedNote
     from annotate.source.index import ObjectIndex
@@ -28,6 +30,42 @@ def _link(drift: LocatedNote, index: ObjectIndex) -> str:
     return f"[`{drift.obj.short}`][{identifier}]"
 
 
+def _needs_work(state: NoteState) -> bool:
+    return state.needs_person or not state.followed
+
+
+def _rows(guide: Guide) -> Iterator[tuple[LocatedNote, str, NoteState, str]]:
+    """(note, what it is about, state, why) for every note and line note that is not fresh."""
+    for drift in guide.located.notes:
+        link = _link(drift, guide.index)
+        if drift.target_state != NoteState.FRESH:
+            yield drift, link, drift.target_state, drift.reason
+        for ln in drift.line_notes:
+            if ln.state == NoteState.FRESH or (
+                ln.state == drift.target_state and ln.state.quiet_on_lines
+            ):
+                continue
+            yield drift, f"{link}, line note `{_cell(ln.line_note.anchor)}`", ln.state, ln.reason
+
+
+def orphan_places(guide: Guide, /) -> list[str]:
+    """Where each orphaned note or line note stands: `module/Module.mtia.md:2`."""
+    return [
+        f"{drift.note.name}:{problem.line}"
+        for drift in guide.located.notes
+        for problem in drift.problems()
+    ]
+
+
+def _orphans(guide: Guide) -> list[str]:
+    """Every orphaned note and line note, by its note file and line, with why and the fix."""
+    return [
+        f"`{drift.note.name}:{problem.line}`: {problem.message}; {problem.fix}"
+        for drift in guide.located.notes
+        for problem in drift.problems()
+    ]
+
+
 def maintenance_page(guide: Guide, /, *, title: str = "Maintenance") -> str:
     """Markdown listing every note and line note that is not fresh, with its state and a link."""
     snapshot = guide.snapshot
@@ -42,37 +80,54 @@ def maintenance_page(guide: Guide, /, *, title: str = "Maintenance") -> str:
         "",
     ]
     drifts = guide.located.notes
-    rows = []
-    for drift in drifts:
-        if drift.target_state != NoteState.FRESH:
-            rows.append(
-                f"| {_link(drift, guide.index)} | `{drift.note.name}` | {_state(drift.target_state)} "
-                f"| {_cell(drift.reason)} |"
-            )
-        rows.extend(
-            f"| {_link(drift, guide.index)}, line note `{_cell(ln.line_note.anchor)}` | `{drift.note.name}` "
-            f"| {_state(ln.state)} | {_cell(ln.reason)} |"
-            for ln in drift.line_notes
-            if ln.state != NoteState.FRESH
-            and not (ln.state == drift.target_state and ln.state.quiet_on_lines)
-        )
-    if not rows:
+    work: list[str] = []
+    followed: list[str] = []
+    for drift, where, state, reason in _rows(guide):
+        row = f"| {where} | `{drift.note.name}` | {_state(state)} | {_cell(reason)} |"
+        (work if _needs_work(state) else followed).append(row)
+    orphans = _orphans(guide)
+    if orphans:
+        lines += [
+            f'!!! danger "{len(orphans)} orphaned note(s) and line note(s) left out of this build"',
+            "",
+            "    The code they explain is not in this torch, so this build (with the `annotate` "
+            "option `orphans: list`) leaves them out; a build without it fails on them.",
+            "",
+            *(f"    - {item}" for item in orphans),
+            "",
+        ]
+    if not work and not followed:
         lines += [
             '!!! success "Every note is fresh"',
             "",
             f"    All {len(drifts)} notes read the code they were written for.",
             "",
         ]
-    else:
-        fresh = sum(1 for d in drifts if d.state == NoteState.FRESH)
+    header = ["| Note | File | State | Why |", "| --- | --- | --- | --- |"]
+    fresh = sum(1 for d in drifts if d.state == NoteState.FRESH)
+    if work:
         lines += [
-            f"{fresh} of {len(drifts)} notes are fresh. These are not:",
+            f"{fresh} of {len(drifts)} notes are fresh. These need a person:",
             "",
-            "| Note | File | State | Why |",
-            "| --- | --- | --- | --- |",
-            *rows,
+            *header,
+            *work,
             "",
         ]
+    elif followed:
+        lines += [f"{fresh} of {len(drifts)} notes are fresh, and none needs a person.", ""]
+    if followed:
+        lines += [
+            "## Followed without anyone's help {#followed}",
+            "",
+            "The code of these only moved, or changed in comments or formatting: each note is "
+            "shown beside its code as before (`annotate refresh --moved` and `--cosmetic` "
+            "record them against this torch).",
+            "",
+            *header,
+            *followed,
+            "",
+        ]
+    if work or followed:
         seen = {d.target_state for d in drifts} | {ln.state for d in drifts for ln in d.line_notes}
         lines += [f"- {_state(s)}: {s.meaning}" for s in NoteState if s in seen - {NoteState.FRESH}]
         lines.append("")
