@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -84,6 +85,7 @@ def line_drift_view(
     return LineDriftView(state=state, written_for=drift.locked.torch)
 
 
+@lru_cache(maxsize=4096)
 def diff_code(diff: str) -> str:
     """`diff` highlighted with Pygments' classes, which Material colours."""
     return str(highlight(diff, DiffLexer(), HtmlFormatter(nowrap=True)))
