@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import weakref
 from pathlib import Path
@@ -22,6 +23,7 @@ from annotate.examples.limits import Limits
 from annotate.guide import read_guide
 from annotate.notes.published import unchecked_files
 from annotate.site import theme
+from annotate.site.absent import absent_objects, mark_absent
 from annotate.site.build import SiteBuild
 from annotate.site.diagrams import svg_links_as_xlink
 from annotate.site.history_views import releases_up_to
@@ -68,7 +70,8 @@ class AnnotateConfig(Config):
     orphans = opt.Choice(("fail", "list"), default="fail")
     """`fail`: an orphaned note fails the build. `list`: it is left out, and listed on every
     page's banner and on the maintenance page, to preview an upgrade in one pass
-    (`ANNOTATE_ORPHANS=list mkdocs serve` with this repository's `mkdocs.yml`)."""
+    (`ANNOTATE_ORPHANS=list mkdocs serve` with this repository's `mkdocs.yml`) or build the
+    guide of an older torch; a function a chapter embeds that this torch lacks is shown absent."""
     example_sandbox = opt.Choice(("auto", "required", "off"), default="auto")
     """Run examples in bubblewrap (read-only files but their own folder, their own processes):
     `auto` where it works, `required` fails the build where it does not."""
@@ -132,6 +135,11 @@ class AnnotatePlugin(BasePlugin[AnnotateConfig]):
         except AnnotateError as error:
             raise PluginError(f"annotate: {error}") from None
         self.build.unbound_markdown = (config.markdown_extensions, dict(config.mdx_configs))
+        if self.config.orphans == "list":
+            # Another torch than the chapters were written for: what it lacks is shown absent.
+            self.build.rewrite = functools.partial(
+                mark_absent, index=guide.index, version=guide.snapshot.version
+            )
         try:
             config.mdx_configs = register_fences(
                 config.mdx_configs,
@@ -198,10 +206,17 @@ class AnnotatePlugin(BasePlugin[AnnotateConfig]):
     ) -> str:
         assert self.build is not None
         path = Path(page.file.abs_src_path or Path(config.docs_dir, page.file.src_path))
+        source = page.file.content_string
+        if self.build.rewrite is not None:
+            if absent := absent_objects(source, self.build.guide.index):
+                log.info(
+                    "annotate: %s: not in this torch: %s", page.file.src_uri, ", ".join(absent)
+                )
+            markdown, source = self.build.rewrite(markdown), self.build.rewrite(source)
         # With its front matter, so that line numbers match.
         problems = self.build.read_page(
             page.file.src_uri,
-            page.file.content_string,
+            source,
             shown_as=_shown_as(path, config),
             file=Path(page.file.abs_src_path or page.file.src_uri),
         )

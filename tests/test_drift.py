@@ -219,7 +219,7 @@ def test_a_renamed_function_orphans_its_note_and_it_is_attached_nowhere(
     assert [ln.state for ln in drift.line_notes] == ["orphaned"]
     (problem,) = guide.located.orphaned()
     assert problem.file == locked / name and problem.line == 2
-    assert "target `torch.nn.Module._save_to_state_dict` is no longer in module.py" in (
+    assert "target `torch.nn.Module._save_to_state_dict` is not in the module.py of this torch" in (
         problem.message
     )
     assert "annotate check" in problem.fix

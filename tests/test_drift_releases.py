@@ -20,7 +20,8 @@ from annotate.notes.read import read_notes
 from annotate.source.index import ObjectIndex, build_index
 from annotate.source.snapshot import take_snapshot
 from tests import drift_cases as cases
-from tests.conftest import NOTES
+from tests.conftest import NOTES, ROOT, failed_build, run_mkdocs
+from tests.htmltree import parse
 from tests.test_history import RELEASES
 
 needs_releases = pytest.mark.skipif(
@@ -151,3 +152,41 @@ def test_against_2_1_2_a_quoted_statement_spelled_another_way_is_found(tmp_path,
     }
     assert spelled_otherwise <= set(expected)
     assert {expected[key][1].state for key in spelled_otherwise} == {"cosmetic"}
+
+
+@needs_releases
+def test_the_guide_of_an_older_torch_builds_with_its_orphans_listed(tmp_path, notes):
+    version = "2.1.2"
+    env = {"ANNOTATE_TORCH_ROOT": str(RELEASES / version), "ANNOTATE_ORPHANS": "list"}
+    err = failed_build(
+        ROOT / "mkdocs.yml", tmp_path / "failed", env={**env, "ANNOTATE_ORPHANS": "fail"}
+    )
+    assert "note problem(s)" in err and "is orphaned" in err
+    result = run_mkdocs(tmp_path / "site", env=env)
+    assert result.returncode == 0, result.stderr[-4000:]
+    site = tmp_path / "site"
+    older = release_index(tmp_path, version)
+    located = check_notes(notes, older, read_lock(NOTES / LOCK_NAME)).located
+    places = sorted(
+        f"{d.note.name}:{problem.line}" for d in located.notes for problem in d.problems()
+    )
+    assert "module/Module.set_submodule.md:2" in places  # set_submodule is new in 2.2
+    home = parse((site / "index.html").read_text(encoding="utf-8"))
+    (banner,) = home.find_all("p", cls="an-orphans")
+    assert sorted(" ".join(c.all_text().split()) for c in banner.find_all("code")) == places
+    maintenance = parse((site / "maintenance" / "index.html").read_text(encoding="utf-8"))
+    (danger,) = maintenance.find_all("div", cls="danger")
+    assert f"not in torch {older_version(site)}" in " ".join(danger.all_text().split())
+    # The chapter that embeds `set_submodule` says it is absent, where links to it land.
+    chapter = parse((site / "chapters" / "module-life" / "index.html").read_text(encoding="utf-8"))
+    (heading,) = chapter.find_all(id="torch.nn.Module.set_submodule")
+    assert "an-absent" in heading.classes
+    links = [a for a in chapter.find_all("a") if a.attrs.get("href", "").endswith("set_submodule")]
+    assert links and all(a.attrs["href"] == "#torch.nn.Module.set_submodule" for a in links)
+
+
+def older_version(site: Path) -> str:
+    """The torch version the built site says it was built from."""
+    home = parse((site / "index.html").read_text(encoding="utf-8"))
+    (banner,) = home.find_all("p", cls="an-version")
+    return banner.attrs["data-an-version"]

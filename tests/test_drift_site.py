@@ -187,7 +187,7 @@ def test_orphaned_notes_fail_the_build_with_file_line_reason_and_the_check_comma
     assert "annotate: 3 note problem(s)" in err
     assert (
         f"{notes / 'module/Module._save_to_state_dict.md'}:2: the note is orphaned: its target "
-        "`torch.nn.Module._save_to_state_dict` is no longer in module.py"
+        "`torch.nn.Module._save_to_state_dict` is not in the module.py of this torch"
     ) in err
     assert f"{notes / 'module/Module.__getattr__.md'}:2: the note is orphaned" in err
     assert (

@@ -217,8 +217,8 @@ def _locate(note: Note, index: ObjectIndex, locked: LockEntry | None) -> Located
         return LocatedNote(
             note=note,
             target_state=NoteState.ORPHANED,
-            reason=f"its target `{note.target}` is no longer in {locked.file.rsplit('/', 1)[-1]} "
-            f"(the note was written for torch {locked.torch})",
+            reason=f"its target `{note.target}` is not in the {locked.file.rsplit('/', 1)[-1]} "
+            f"of this torch (the note was written for torch {locked.torch})",
             fix=f"if it was renamed, point `target:` at the new name{hint} and {refresh}; "
             "if it was removed, remove or retarget the note",
             locked=locked,

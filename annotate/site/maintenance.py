@@ -90,8 +90,9 @@ def maintenance_page(guide: Guide, /, *, title: str = "Maintenance") -> str:
         lines += [
             f'!!! danger "{len(orphans)} orphaned note(s) and line note(s) left out of this build"',
             "",
-            "    The code they explain is not in this torch, so this build (with the `annotate` "
-            "option `orphans: list`) leaves them out; a build without it fails on them.",
+            f"    They were written for code that is not in torch {snapshot.version}, so this "
+            "build (with the `annotate` option `orphans: list`) leaves them out; a build "
+            "without it fails on them.",
             "",
             *(f"    - {item}" for item in orphans),
             "",
