@@ -22,6 +22,7 @@ from annotate.source.snapshot import take_snapshot
 from tests import drift_cases as cases
 from tests.conftest import NOTES, ROOT, failed_build, run_mkdocs
 from tests.htmltree import parse
+from tests.linkcheck import check_site
 from tests.test_history import RELEASES
 
 needs_releases = pytest.mark.skipif(
@@ -183,6 +184,8 @@ def test_the_guide_of_an_older_torch_builds_with_its_orphans_listed(tmp_path, no
     assert "an-absent" in heading.classes
     links = [a for a in chapter.find_all("a") if a.attrs.get("href", "").endswith("set_submodule")]
     assert links and all(a.attrs["href"] == "#torch.nn.Module.set_submodule" for a in links)
+    broken, checked = check_site(site)
+    assert checked > 1000 and broken == []
 
 
 def older_version(site: Path) -> str:

@@ -38,8 +38,10 @@ def mark_absent(markdown: str, /, *, index: ObjectIndex, version: str) -> str:
         if index.canonical(path) is not None:
             return match[0]
         name = path.rsplit(".", 1)[-1]
+        # Escaped: Markdown reads `__x__` in the attribute list as bold before the list.
+        identifier = path.replace("_", "\\_")
         return (
-            f"## `{name}` {{ #{path} .an-absent }}\n\n"
+            f"## `{name}` {{ #{identifier} .an-absent }}\n\n"
             f'!!! note "Not in torch {version}"\n\n'
             f"    `{path}` does not exist in the `module.py` and `container.py` of torch "
             f"{version}: this chapter was written for a torch that has it.\n\n"
