@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import weakref
 from pathlib import Path
@@ -23,10 +24,12 @@ from annotate.guide import read_guide
 from annotate.notes.published import unchecked_files
 from annotate.notes.read import translated_stem
 from annotate.site import labels, theme
+from annotate.site.absent import absent_objects, mark_absent
 from annotate.site.build import SiteBuild
 from annotate.site.diagrams import svg_links_as_xlink
 from annotate.site.history_views import releases_up_to
 from annotate.site.languages import counterpart, sitemap
+from annotate.site.maintenance import orphan_places
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -81,6 +84,11 @@ class AnnotateConfig(Config):
     """Address space the example worker may use, torch included; past it allocations fail."""
     example_output_mb = opt.Type((int, float), default=1)
     """What one example may print; more fails the build."""
+    orphans = opt.Choice(("fail", "list"), default="fail")
+    """`fail`: an orphaned note fails the build. `list`: it is left out, and listed on every
+    page's banner and on the maintenance page, to preview an upgrade in one pass
+    (`ANNOTATE_ORPHANS=list mkdocs serve` with this repository's `mkdocs.yml`) or build the
+    guide of an older torch; a function a chapter embeds that this torch lacks is shown absent."""
     example_sandbox = opt.Choice(("auto", "required", "off"), default="auto")
     """Run examples in bubblewrap (read-only files but their own folder, their own processes):
     `auto` where it works, `required` fails the build where it does not."""
@@ -96,6 +104,8 @@ class AnnotatePlugin(BasePlugin[AnnotateConfig]):
         self._cache = Path()
         self._unbound_markdown: tuple[list[Any], dict[str, Any]] = ([], {})
         self._urls: list[str] = []
+        self._rewrite: Callable[[str], str] | None = None
+        self._orphans: list[str] = []
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         # mkdocs-static-i18n builds each further language again with the same configuration:
@@ -120,7 +130,14 @@ class AnnotatePlugin(BasePlugin[AnnotateConfig]):
         )
         self.build.unbound_markdown = self._unbound_markdown
         self.build.markdown = (config.markdown_extensions, config.mdx_configs)
-        config.extra["annotate_build"] = theme.build_info(self.guide.snapshot, language)
+        self.build.rewrite = self._rewrite
+        maintenance = self.config.maintenance_page
+        config.extra["annotate_build"] = theme.build_info(
+            self.guide.snapshot,
+            language,
+            orphans=self._orphans,
+            maintenance=_generated(config, maintenance, "", language).url if maintenance else "",
+        )
         return config
 
     def _read(self, config: MkDocsConfig) -> None:
@@ -133,6 +150,7 @@ class AnnotatePlugin(BasePlugin[AnnotateConfig]):
                 snapshot_dir=self._cache / "snapshot",
                 torch_root=self.config.torch_root,
                 lock_file=notes_dir / self.config.lock_file,
+                allow_orphaned=self.config.orphans == "list",
             )
         except AnnotateError as error:
             raise PluginError(f"annotate: {error}") from None
@@ -168,6 +186,11 @@ class AnnotatePlugin(BasePlugin[AnnotateConfig]):
         except AnnotateError as error:
             raise PluginError(f"annotate: {error}") from None
         self._unbound_markdown = (config.markdown_extensions, dict(config.mdx_configs))
+        if self.config.orphans == "list":
+            # Another torch than the chapters were written for: what it lacks is shown absent.
+            self._rewrite = functools.partial(
+                mark_absent, index=guide.index, version=guide.snapshot.version
+            )
         try:
             config.mdx_configs = register_fences(
                 config.mdx_configs,
@@ -179,6 +202,13 @@ class AnnotatePlugin(BasePlugin[AnnotateConfig]):
         assets = theme.assets()
         config.extra_css.extend(f"assets/{p.name}" for p in assets if p.suffix == ".css")
         config.extra_javascript.extend(f"assets/{p.name}" for p in assets if p.suffix == ".js")
+        self._orphans = orphan_places(guide) if self.config.orphans == "list" else []
+        if self._orphans:
+            log.info(
+                "annotate: orphans: list, %d orphaned note(s) and line note(s) left out: %s",
+                len(self._orphans),
+                ", ".join(self._orphans),
+            )
         # In front of the theme's own templates, behind a project's `custom_dir`.
         config.theme.dirs.insert(1 if config.theme.custom_dir else 0, str(theme.THEME_DIR))
         self.guide = guide
@@ -237,10 +267,17 @@ class AnnotatePlugin(BasePlugin[AnnotateConfig]):
     ) -> str:
         assert self.build is not None
         path = Path(page.file.abs_src_path or Path(config.docs_dir, page.file.src_path))
+        source = page.file.content_string
+        if self.build.rewrite is not None:
+            if absent := absent_objects(source, self.build.guide.index):
+                log.info(
+                    "annotate: %s: not in this torch: %s", page.file.src_uri, ", ".join(absent)
+                )
+            markdown, source = self.build.rewrite(markdown), self.build.rewrite(source)
         # With its front matter, so that line numbers match.
         problems = self.build.read_page(
             _base_uri(page.file.src_uri),
-            page.file.content_string,
+            source,
             shown_as=_shown_as(path, config),
             file=Path(page.file.abs_src_path or page.file.src_uri),
         )

@@ -3,9 +3,11 @@
 
 The floor is the least a site of these two files can be: the same `module.py` and
 `container.py` as plain highlighted code blocks in Material, nothing else. Every build runs in
-a fresh copy of the project in a temporary folder, so the repository is never touched.
+a fresh copy of the project in a temporary folder, so the repository is never touched. The
+last line is what the release history (each object's, and the page of what changed) adds to a
+warm build of the guide, paired against the same build without it.
 
-    python scripts/benchmark.py [--runs 3]
+    python scripts/benchmark.py [--runs 3] [--history-only]
 """
 
 from __future__ import annotations
@@ -33,30 +35,43 @@ _BUILD = textwrap.dedent(
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     logging.disable(logging.WARNING)
-    config_file, edit = sys.argv[1], sys.argv[2]
+    config_file, edit, history = sys.argv[1], sys.argv[2], sys.argv[3]
+    if history == "off":
+        # The same build without the release history: no object shows one, and the page of
+        # what changed in this torch is empty (it stays, as the navigation names it).
+        import annotate.site.pages, annotate.site.views
+        annotate.site.views.history_view = lambda path, release: None
+        annotate.site.pages.release_page = lambda guide: "# What changed in this torch\\n"
 
     def once():
         config = load_config(config_file, site_dir=str(Path(config_file).parent / "site"))
         config.plugins.on_startup(command="build", dirty=False)
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         build(config)
-        seconds = time.perf_counter() - start
+        seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
         config.plugins.on_shutdown()
-        return seconds
+        return seconds, cpu
 
-    seconds = once()
+    seconds, cpu = once()
     if edit:
         note = Path(edit)
         note.write_text(note.read_text() + "\\nOne more sentence.\\n")
-        seconds = once()
-    print(json.dumps({"seconds": seconds}))
+        seconds, cpu = once()
+    print(json.dumps({"seconds": seconds, "cpu": cpu}))
     """
 )
 
 
-def _time_build(config: Path, *, edit: Path | None = None) -> float:
+def _time_build(config: Path, *, edit: Path | None = None, history: bool = True) -> float:
+    return _measure_build(config, edit=edit, history=history)[0]
+
+
+def _measure_build(
+    config: Path, *, edit: Path | None = None, history: bool = True
+) -> tuple[float, float]:
+    """Seconds of the timed build, and the CPU seconds its process spent in it."""
     out = subprocess.run(
-        [sys.executable, "-c", _BUILD, str(config), str(edit or "")],
+        [sys.executable, "-c", _BUILD, str(config), str(edit or ""), "on" if history else "off"],
         capture_output=True,
         text=True,
         check=False,
@@ -64,7 +79,8 @@ def _time_build(config: Path, *, edit: Path | None = None) -> float:
     )
     if out.returncode != 0:
         sys.exit(f"build of {config} failed:\n{out.stderr[-3000:]}")
-    return json.loads(out.stdout.strip().splitlines()[-1])["seconds"]
+    figures = json.loads(out.stdout.strip().splitlines()[-1])
+    return figures["seconds"], figures["cpu"]
 
 
 def _guide_project(tmp: Path) -> Path:
@@ -118,10 +134,49 @@ def _snapshot_and_index(tmp: Path, runs: int) -> tuple[float, float]:
     return _median(cold), _median(index)
 
 
+def _history_cost(guide: Path, runs: int) -> dict[str, tuple[float, float]]:
+    """Median seconds (wall and CPU) of a warm build of the guide with its release history,
+    and without it.
+
+    The two are paired: each run builds with and without, in alternating order, after a build
+    that fills the caches, so both read the same warm caches and about the same machine load.
+    """
+    _time_build(guide)
+    runs_of: dict[bool, list[tuple[float, float]]] = {True: [], False: []}
+    for run in range(runs):
+        for history in (True, False) if run % 2 == 0 else (False, True):
+            runs_of[history].append(_measure_build(guide, history=history))
+    return {
+        figure: (
+            _median([r[i] for r in runs_of[True]]),
+            _median([r[i] for r in runs_of[False]]),
+        )
+        for i, figure in enumerate(("wall", "CPU"))
+    }
+
+
+def _print_history_cost(figures: dict[str, tuple[float, float]]) -> None:
+    for figure, (with_history, without) in figures.items():
+        added = with_history - without
+        print(
+            f"release history, warm build ({figure}): {with_history:6.2f}s with, "
+            f"{without:6.2f}s without, {added:+5.2f}s ({added / without:+.1%}; target <= +10%)"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3, help="builds per figure (median is shown)")
+    parser.add_argument(
+        "--history-only",
+        action="store_true",
+        help="only the cost of the release history in a warm build of the guide",
+    )
     args = parser.parse_args()
+    if args.history_only:
+        with tempfile.TemporaryDirectory(prefix="annotate-bench-") as name:
+            _print_history_cost(_history_cost(_guide_project(Path(name)), args.runs))
+        return
     with tempfile.TemporaryDirectory(prefix="annotate-bench-") as name:
         tmp = Path(name)
         snap, index = _snapshot_and_index(tmp, args.runs)
@@ -142,6 +197,7 @@ def main() -> None:
             rows["cold"][label] = _median(cold)
             rows["second build"][label] = _median(warm)
             rows["serve rebuild"][label] = _median(serve)
+        history = _history_cost(guide, args.runs)
 
     print(f"snapshot (cold, fresh folder): {snap * 1000:7.1f} ms")
     print(f"index (griffe, both files):    {index * 1000:7.1f} ms")
@@ -154,6 +210,8 @@ def main() -> None:
     print(
         "targets: second build <= 1.5x floor; serve rebuild after a note edit <= 1.5x floor build"
     )
+    print()
+    _print_history_cost(history)
 
 
 if __name__ == "__main__":

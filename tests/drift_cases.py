@@ -126,6 +126,34 @@ OVERLOAD_ADDED = edits(
 )
 """An `@overload` before `to` (which has some already) and before `_named_members` (which has none)."""
 
+OVERLOAD_REMOVED = edit(
+    MODULE,
+    (
+        "    @overload\n    def to(self, dtype: dtype, non_blocking: bool = ...) -> Self: ...\n\n",
+        "",
+    ),
+)
+"""One of the three `@overload` stubs of `to` deleted."""
+
+OVERLOAD_EDITED = edit(
+    MODULE,
+    (
+        "    def to(self, tensor: Tensor, non_blocking: bool = ...) -> Self: ...\n",
+        "    def to(self, tensor: Tensor, *, non_blocking: bool = ...) -> Self: ...\n",
+    ),
+)
+"""One stub of `to` takes `non_blocking` by keyword only: the number of stubs is the same."""
+
+REMOVED_START = '    def __getattr__(self, name: str) -> Union[Tensor, "Module"]:\n'
+GETATTR_STUB = edit(
+    MODULE,
+    (
+        REMOVED_START,
+        "    @overload\n    def __getattr__(self, name: str) -> Tensor: ...\n\n" + REMOVED_START,
+    ),
+)
+"""An `@overload` stub added before `Module.__getattr__`, which has none."""
+
 COSMETIC = edit(
     MODULE,
     (
@@ -146,6 +174,29 @@ COSMETIC = edit(
 )
 """The docstring of `to` reworded, its last line re-spaced and commented, a comment added to `_save_to_state_dict`."""
 
+DOCSTRING_SENTENCE = edit(
+    MODULE,
+    (
+        "        This is typically passed to an optimizer.\n",
+        "        This is typically passed to an optimizer. The exact order of the returned\n"
+        "        parameters is unspecified.\n",
+    ),
+)
+"""A sentence added to the docstring of `parameters`, as torch 2.14.1 adds one."""
+
+PARAMETERS_NOTE = {
+    "module/Module.parameters.md": """---
+target: torch.nn.Module.parameters
+---
+Yields every parameter, in a fixed order.
+
+## `for _name, param in self.named_parameters(recurse=recurse):`
+
+The names are dropped.
+"""
+}
+"""A note the docstring sentence contradicts."""
+
 STATEMENT_CHANGED = edit(
     MODULE,
     (
@@ -159,7 +210,6 @@ RENAMED = edit(
     MODULE,
     ("    def _save_to_state_dict(self, destination", "    def _save_own_state(self, destination"),
 )
-REMOVED_START = '    def __getattr__(self, name: str) -> Union[Tensor, "Module"]:\n'
 REMOVED_END = (
     "            f\"'{type(self).__name__}' object has no attribute '{name}'\"\n        )\n"
 )
@@ -200,3 +250,36 @@ def locked_notes(folder: Path, cache: Path, notes: dict[str, str] = NOTES) -> Pa
     code, out = run_cli("refresh", "--all", "--notes", str(folder), "--cache", str(cache))
     assert code == 0, out
     return folder
+
+
+GONE_NOTES = {
+    "module/Module._helper_added_above.md": """---
+target: torch.nn.Module._helper_added_above
+---
+A helper only the edited torch has.
+""",
+    "module/Module.cuda.md": """---
+target: torch.nn.Module.cuda
+---
+Moves to the GPU; compare [the helper][torch.nn.Module._helper_added_above].
+""",
+}
+"""Notes locked against a torch with `_helper_added_above` (`INSERTED_ABOVE`): against the
+installed one, the first note's target is gone, and the second links to it."""
+
+
+def lock_gone_notes(folder: Path, tree: Path, cache: Path) -> None:
+    """Write `GONE_NOTES` into `folder` and lock them against the torch `tree` with the helper."""
+    for name, text in GONE_NOTES.items():
+        write_note(folder, name, text)
+    code, out = run_cli(
+        "refresh",
+        *GONE_NOTES,
+        "--notes",
+        str(folder),
+        "--cache",
+        str(cache),
+        "--torch-root",
+        str(tree),
+    )
+    assert code == 0, out

@@ -8,6 +8,7 @@ import shutil
 import pytest
 
 from annotate.drift.lock import dump_lock, read_lock
+from annotate.drift.states import NoteState
 from annotate.notes.read import read_notes
 from tests import drift_cases as cases
 from tests.conftest import NOTES, make_torch_tree, write_note
@@ -36,7 +37,7 @@ def rows(out):
     table = []
     for line in lines[start + 1 :]:
         state, _, rest = line.partition(" ")
-        if state not in ("fresh", "moved", "cosmetic", "unlocked", "changed", "orphaned"):
+        if state not in set(NoteState):
             break
         table.append((state, rest.strip().split("  ")[0]))
     return table
@@ -229,3 +230,75 @@ def test_refresh_moved_relocks_only_the_moved_notes(tmp_path, installed_torch):
     states = {row[1]: row[0] for row in rows(out) if not row[1].startswith("`")}
     assert changed and all(states[name] == "fresh" for name in changed)
     assert "changed" in states.values()  # the changed note was left for a person
+
+
+def test_a_docstring_change_is_listed_fails_strict_and_is_not_refreshed_as_cosmetic(
+    tmp_path, installed_torch, notes
+):
+    tree = make_torch_tree(tmp_path / "tree", installed_torch, edit=cases.COSMETIC)
+    code, out = check(notes, tmp_path, "--torch-root", str(tree))
+    listed = rows(out)
+    assert code == 0 and ("docstring", "module/Module.to.md") in listed
+    # A comment added is followed without anyone: not listed by default.
+    assert not any(row[1] == "module/Module._save_to_state_dict.md" for row in listed)
+    code, out = check(notes, tmp_path, "--torch-root", str(tree), "--strict")
+    assert code == 1 and "docstring" in out.splitlines()[-1]
+    before = entries(notes)
+    code, out = refresh(notes, tmp_path, "--torch-root", str(tree), "--cosmetic")
+    assert code == 0 and "locked module/Module._save_to_state_dict.md" in out
+    assert "module/Module.to.md" not in out
+    assert entries(notes)["module/Module.to.md"] == before["module/Module.to.md"]
+
+
+def test_check_diff_prints_the_diff_of_every_note_that_is_not_fresh(
+    tmp_path, installed_torch, notes
+):
+    code, out = check(notes, tmp_path, "--diff")
+    assert code == 0 and "===" not in out  # all fresh: nothing to show
+    tree = make_torch_tree(
+        tmp_path / "tree",
+        installed_torch,
+        edit=cases.edits(cases.STATEMENT_CHANGED, cases.COSMETIC, cases.INSERTED_ABOVE),
+    )
+    code, out = check(notes, tmp_path, "--torch-root", str(tree), "--diff")
+    assert code == 0
+    sections = {}
+    for block in out.split("\n=== ")[1:]:
+        title, _, body = block.partition("\n")
+        sections[title.split(" ", 1)[0]] = (title, body)  # a line note's is keyed `NOTE,`
+    # A changed note: its diff, its stubs above the function.
+    title, body = sections["module/Module.to.md"]
+    assert title.startswith("module/Module.to.md (changed: the code changed since torch")
+    assert '-                    "nn.Module.to only accepts floating point or complex "' in body
+    assert '+                    "Module.to accepts only floating point or complex "' in body
+    # A comment-only change shows its comment, numbered as the file is; a moved note no diff.
+    title, body = sections["module/Module._save_to_state_dict.md"]
+    assert "+        # Parameters first, then buffers." in body.splitlines()
+    diff = body.splitlines()
+    (at,) = [i for i, line in enumerate(diff) if line.startswith("@@")]
+    first = int(diff[at].split("+")[1].split(",")[0])
+    edited = (tree / cases.MODULE).read_text(encoding="utf-8").splitlines()
+    hunk = [line[1:] for line in diff[at + 1 :] if not line.startswith("-")]
+    assert edited[first - 1 : first - 1 + len(hunk)] == hunk  # numbered as the file is
+    assert "module/Module._named_members.md" not in sections
+    # A line note reformatted: its own diff.
+    title, body = sections["module/Module.to.md,"]
+    assert title.startswith(
+        "module/Module.to.md, line note `return self._apply(convert)` (cosmetic"
+    )
+    assert "+        return  self._apply(convert)  # the walk" in body.splitlines()
+
+
+def test_check_diff_shows_what_an_orphaned_note_was_written_for(tmp_path, installed_torch, notes):
+    tree = make_torch_tree(
+        tmp_path / "tree",
+        installed_torch,
+        edit=cases.edits(cases.remove_getattr, cases.DUPLICATED),
+    )
+    code, out = check(notes, tmp_path, "--torch-root", str(tree), "--diff")
+    assert code == 1
+    gone = out.split("=== module/Module.__getattr__.md (orphaned: ", 1)[1].split("\n===")[0]
+    assert "__getattr__ (gone)" in gone
+    assert '-    def __getattr__(self, name: str) -> Union[Tensor, "Module"]:' in gone
+    duplicated = out.split("line note `if v is None or v in memo:` (orphaned: ", 1)[1]
+    assert "-                if v is None or v in memo:" in duplicated.split("\n===")[0]

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from annotate.drift.fingerprint import normalised_tokens
+from annotate.drift.fingerprint import normalised_tokens, statement_syntax_of
 from annotate.drift.lock import read_lock
 from annotate.errors import NoteError
 from annotate.guide import Guide, load_guide
@@ -47,15 +47,22 @@ def assert_never_misplaced(guide: Guide, notes_dir) -> None:
         for placed in attached.line_notes:
             assert attached.obj.lineno <= placed.start <= attached.obj.endlineno
 
-            # Up to spacing and quote style (a re-quoted or respaced line keeps its note).
+            # Up to spacing and quote style (a re-quoted or respaced line keeps its note), or
+            # the statement the anchor quotes, spelled another way (split, bracketed).
             def bare(text: str) -> str:
                 return "".join(text.split()).replace("'", '"')
 
-            assert bare(placed.note.anchor) in bare(lines[placed.start - 1])
+            now = lines[placed.start - 1 : placed.end]
+            anchor = statement_syntax_of([placed.note.anchor])
+            assert bare(placed.note.anchor) in bare(now[0]) or (
+                anchor is not None and anchor == statement_syntax_of(now)
+            )
             was = entry.line_notes[placed.note.anchor]
-            # The line read now is the line written for, up to comments and spacing.
-            assert normalised_tokens(lines[placed.start - 1 : placed.start]) == normalised_tokens(
-                was.text[:1]
+            # The line read now is the line written for, up to comments and spacing, or the
+            # statement written for, reflowed.
+            assert normalised_tokens(now[:1]) == normalised_tokens(was.text[:1]) or (
+                statement_syntax_of(was.text) is not None
+                and statement_syntax_of(now) == statement_syntax_of(was.text)
             )
 
 
@@ -97,13 +104,21 @@ def test_lines_inserted_above_a_function_are_followed_as_moved(tmp_path, install
     assert_never_misplaced(guide, locked)
 
 
-def test_an_overload_added_before_a_function_never_misplaces_its_note(
+def test_an_overload_added_before_a_function_is_a_signature_change_and_never_misplaces_it(
     tmp_path, installed_torch, locked
 ):
     guide = read_against(tmp_path, installed_torch, locked, cases.OVERLOAD_ADDED)
     states = states_of(guide)
-    assert states["module/Module.to.md"] in ("moved", "fresh")
-    assert states["module/Module._named_members.md"] in ("moved", "fresh")
+    assert states["module/Module.to.md"] == "signature"
+    assert states["module/Module._named_members.md"] == "signature"
+    others = {s for n, s in states.items() if not n.endswith(("to.md", "_named_members.md"))}
+    assert others <= {"fresh", "moved"}  # below the stubs, notes only moved
+    drift = guide.located.of("module/Module.to.md")
+    assert drift.reason == (
+        "the signature changed since torch 2.13.0+cpu: 1 `@overload` stub added"
+    )
+    # The line notes only moved: the stub stands above them.
+    assert {ln.state for ln in drift.line_notes} == {"moved"}
     for path in (
         "torch.nn.modules.module.Module.to",
         "torch.nn.modules.module.Module._named_members",
@@ -112,14 +127,60 @@ def test_an_overload_added_before_a_function_never_misplaces_its_note(
         lines = guide.index.lines[obj.file]
         # The note is on the implementation, not on the stub just added.
         assert "@overload" not in lines[obj.lineno - 1] and "..." not in lines[obj.lineno - 1]
+    view = object_drift_view(guide, "module/Module.to.md")
+    assert view.state == "signature" and view.state.banner
+    assert "+    def to(self, *, memory_format: Any) -> Self: ..." in view.diff.splitlines()
+    assert "Module.to after its @overload stubs" in view.diff
     assert_never_misplaced(guide, locked)
 
 
-def test_a_comment_and_a_docstring_edited_are_cosmetic(tmp_path, installed_torch, locked):
+@pytest.mark.parametrize(
+    ("change", "reason"),
+    [
+        (cases.OVERLOAD_REMOVED, "1 `@overload` stub removed"),
+        (cases.OVERLOAD_EDITED, "an `@overload` stub changed"),
+    ],
+    ids=["stub-removed", "stub-edited"],
+)
+def test_a_stub_removed_or_edited_is_a_signature_change(
+    tmp_path, installed_torch, locked, change, reason
+):
+    guide = read_against(tmp_path, installed_torch, locked, change)
+    assert states_of(guide)["module/Module.to.md"] == "signature"
+    assert guide.located.of("module/Module.to.md").reason.endswith(reason)
+    view = object_drift_view(guide, "module/Module.to.md")
+    removed = [line for line in view.diff.splitlines() if line.startswith("-    def to(")]
+    assert len(removed) == 1
+    assert_never_misplaced(guide, locked)
+
+
+def test_the_lock_records_a_functions_stubs_and_only_where_there_are_some(locked):
+    lock = read_lock(locked / "notes.lock.json")
+    stubs = lock.get("module/Module.to.md").overloads
+    assert sum(line.strip() == "@overload" for line in stubs) == 3
+    assert all(not line.strip() or line.startswith("    ") for line in stubs)
+    assert lock.get("module/Module._named_members.md").overloads == ()
+    raw = (locked / "notes.lock.json").read_text(encoding="utf-8")
+    assert raw.count('"overloads"') == 1
+
+
+def test_a_docstring_edited_is_docstring_and_a_comment_added_cosmetic(
+    tmp_path, installed_torch, locked
+):
     guide = read_against(tmp_path, installed_torch, locked, cases.COSMETIC)
     states = states_of(guide)
-    assert states["module/Module.to.md"] == "cosmetic"
+    assert states["module/Module.to.md"] == "docstring"
+    assert states["module/Module.to.md"].needs_person
+    assert guide.located.of("module/Module.to.md").reason == (
+        "the docstring changed since torch 2.13.0+cpu; the code is the same"
+    )
+    view = object_drift_view(guide, "module/Module.to.md")
+    changed = [line for line in view.diff.splitlines() if line[:1] in "+-"]
+    assert '-        r"""Move and/or cast the parameters and buffers.' in changed
+    assert '+        r"""Move or cast this module\'s parameters and buffers.' in changed
     assert states["module/Module._save_to_state_dict.md"] == "cosmetic"
+    assert not states["module/Module._save_to_state_dict.md"].needs_person
+    assert object_drift_view(guide, "module/Module._save_to_state_dict.md").diff == ""
     assert states["module/Module._named_members.md"] == "moved"  # one line added above it
     assert line_states_of(guide, "module/Module.to.md")["return self._apply(convert)"][0] == (
         "cosmetic"
@@ -158,7 +219,7 @@ def test_a_renamed_function_orphans_its_note_and_it_is_attached_nowhere(
     assert [ln.state for ln in drift.line_notes] == ["orphaned"]
     (problem,) = guide.located.orphaned()
     assert problem.file == locked / name and problem.line == 2
-    assert "target `torch.nn.Module._save_to_state_dict` is no longer in module.py" in (
+    assert "target `torch.nn.Module._save_to_state_dict` is not in the module.py of this torch" in (
         problem.message
     )
     assert "annotate check" in problem.fix
@@ -260,7 +321,14 @@ The annotation narrows what `_modules` holds.
             ),
             "fresh",
         ),
-        (("A sequential container.", "A container of modules in sequence."), "cosmetic"),
+        (("A sequential container.", "A container of modules in sequence."), "docstring"),
+        (
+            (
+                "    _modules: dict[str, Module]  # type: ignore[assignment]\n",
+                "    # Children, in order.\n    _modules: dict[str, Module]  # type: ignore[assignment]\n",
+            ),
+            "cosmetic",
+        ),
         (
             (
                 "    _modules: dict[str, Module]  # type: ignore[assignment]\n",
@@ -269,7 +337,13 @@ The annotation narrows what `_modules` holds.
             "changed",
         ),
     ],
-    ids=["method-added", "method-stub-added", "docstring-edited", "class-attribute-added"],
+    ids=[
+        "method-added",
+        "method-stub-added",
+        "docstring-edited",
+        "comment-added",
+        "class-attribute-added",
+    ],
 )
 def test_a_note_on_a_class_is_about_the_class_not_its_methods(
     tmp_path, installed_torch, change, state
@@ -325,3 +399,102 @@ def test_a_line_note_follows_a_requoted_or_respaced_line(tmp_path, installed_tor
     assert attached.obj.path == "torch.nn.modules.module.Module.__setstate__"
     assert len(attached.line_notes) == 2
     assert_never_misplaced(guide, notes)
+
+
+@pytest.mark.parametrize(
+    ("change", "anchor", "lines"),
+    [
+        (
+            (
+                "        self.__dict__.update(state)\n",
+                "        self.__dict__.update(\n            state,\n        )\n",
+            ),
+            "self.__dict__.update(state)",
+            3,
+        ),
+        (
+            (
+                '        if "_forward_pre_hooks_with_kwargs" not in self.__dict__:\n',
+                '        if ("_forward_pre_hooks_with_kwargs" not in self.__dict__):\n',
+            ),
+            'if "_forward_pre_hooks_with_kwargs" not in self.__dict__:',
+            1,
+        ),
+    ],
+    ids=["split-over-lines-with-a-trailing-comma", "bracketed"],
+)
+def test_a_quoted_statement_is_found_in_another_spelling_and_reads_cosmetic(
+    tmp_path, installed_torch, change, anchor, lines
+):
+    notes = cases.locked_notes(tmp_path / "notes", tmp_path / "lock-cache", REQUOTED_NOTE)
+    was = read_lock(notes / "notes.lock.json").get("module/Module.__setstate__.md")
+    guide = read_against(tmp_path, installed_torch, notes, cases.edit(cases.MODULE, change))
+    assert guide.located.orphaned() == []
+    found = {ln.line_note.anchor: ln for ln in guide.located.notes[0].line_notes}
+    assert found[anchor].state == "cosmetic"
+    assert found[anchor].start == was.line_notes[anchor].start
+    assert found[anchor].end - found[anchor].start + 1 == lines
+    # The rest of the function only moved below the reflowed line, or did not move.
+    other = next(a for a in found if a != anchor)
+    assert found[other].state in ("fresh", "moved")
+    assert guide.states["module/Module.__setstate__.md"] == "cosmetic"
+    assert_never_misplaced(guide, notes)
+
+
+def test_a_statement_joined_onto_one_line_reads_cosmetic_not_changed(
+    tmp_path, installed_torch, locked
+):
+    joined = cases.edit(
+        cases.MODULE,
+        (
+            "torch._C._nn._parse_to(\n            *args,\n            **kwargs,\n        )\n",
+            "torch._C._nn._parse_to(*args, **kwargs)\n",
+        ),
+    )
+    guide = read_against(tmp_path, installed_torch, locked, joined)
+    drift = guide.located.of("module/Module.to.md")
+    (parse,) = [ln for ln in drift.line_notes if ln.line_note.anchor == "torch._C._nn._parse_to("]
+    # The trailing comma went too: the tokens differ, the syntax does not.
+    assert parse.state == "cosmetic" and parse.start == parse.end
+    assert drift.target_state == "cosmetic"
+    assert_never_misplaced(guide, locked)
+
+
+def test_a_quoted_statement_found_twice_in_any_spelling_is_orphaned(tmp_path, installed_torch):
+    notes = cases.locked_notes(tmp_path / "notes", tmp_path / "lock-cache", REQUOTED_NOTE)
+    twice = cases.edit(
+        cases.MODULE,
+        (
+            "        self.__dict__.update(state)\n",
+            "        self.__dict__.update(state)\n        self.__dict__.update(\n            state\n        )\n",
+        ),
+    )
+    guide = read_against(tmp_path, installed_torch, notes, twice)
+    (problem,) = guide.located.orphaned()
+    assert "line anchor `self.__dict__.update(state)` matches 2 lines" in problem.message
+    assert "lines 1925, 1926" in problem.message
+    (attached,) = guide.notes
+    assert [p.note.anchor for p in attached.line_notes] == [
+        'if "_forward_pre_hooks_with_kwargs" not in self.__dict__:'
+    ]
+    assert_never_misplaced(guide, notes)
+
+
+def test_a_note_linking_to_an_object_that_is_gone_is_orphaned_at_the_link(
+    tmp_path, installed_torch
+):
+    notes = cases.locked_notes(tmp_path / "notes", tmp_path / "lock-cache")
+    tree = make_torch_tree(tmp_path / "with-helper", installed_torch, edit=cases.INSERTED_ABOVE)
+    cases.lock_gone_notes(notes, tree, tmp_path / "helper-cache")
+    guide = read_against(tmp_path, installed_torch, notes, None)
+    assert guide.states["module/Module._helper_added_above.md"] == "orphaned"
+    cuda = guide.located.of("module/Module.cuda.md")
+    assert cuda.target_state == "orphaned" and cuda.obj.short == "Module.cuda"
+    assert "reference to `torch.nn.Module._helper_added_above`" in cuda.reason
+    assert {n.note.name for n in guide.notes} == set(cases.NOTES)  # both left out, no others
+    problems = {p.file.name: p for p in guide.located.orphaned()}
+    assert problems["Module.cuda.md"].line == 4  # the line of the link
+    assert "annotate refresh module/Module.cuda.md" in problems["Module.cuda.md"].fix
+    with pytest.raises(NoteError) as caught:
+        load_guide(notes, snapshot_dir=tmp_path / "snap")
+    assert len(caught.value.problems) == 2

@@ -14,7 +14,7 @@ from annotate.history.changes import ChangeKind
 from annotate.notes.translations import TranslationState
 from annotate.site import labels
 from annotate.site.coverage import LEGEND
-from annotate.site.drift_views import REASON_FORMS, reason_text
+from annotate.site.drift_views import DIFF_FORMS, REASON_FORMS, reason_text
 from tests.conftest import ROOT
 
 if TYPE_CHECKING:
@@ -39,6 +39,7 @@ DYNAMIC = {
     *NoteState,  # the maintenance page's state column
     *(state.meaning for state in NoteState),  # and what each state means
     *REASON_FORMS,  # why a note is in its state
+    *DIFF_FORMS,  # the header lines of a diff
     *ChangeKind,  # what a release changed
     *(s for s in TranslationState if s is not TranslationState.CURRENT),  # translations listed
 }

@@ -7,6 +7,7 @@ import difflib
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from annotate.drift.diff import line_diff, target_diff
 from annotate.drift.lock import LOCK_NAME, Lock, lock_entry, read_lock, write_lock
 from annotate.drift.states import NoteState
 from annotate.errors import AnnotateError, NoteError, did_you_mean
@@ -27,8 +28,11 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     from annotate.notes.read import Note
+    from annotate.source.index import ObjectIndex
 
 _ANCHOR_WIDTH = 48
+_SAME_TEXT = frozenset({NoteState.FRESH, NoteState.MOVED, NoteState.UNLOCKED})
+"""States whose code reads as it was written for (or was never recorded): no diff to show."""
 
 
 def _lock_path(args: argparse.Namespace) -> Path:
@@ -59,6 +63,12 @@ def add_check(
         "--all",
         action="store_true",
         help="list every note and line note (by default only those that need a person)",
+    )
+    parser.add_argument(
+        "--diff",
+        action="store_true",
+        help="also print, for every note that is not fresh, the diff from the code it was "
+        "written for to the code now",
     )
     parser.set_defaults(func=cmd_check)
 
@@ -134,6 +144,37 @@ def _table(report: LocatedNotes, *, everything: bool = True) -> list[str]:
     ]
 
 
+def _diffs(report: LocatedNotes, index: ObjectIndex, *, now: str) -> list[str]:
+    """The diff of every note and line note whose code reads differently now, note by note."""
+    out: list[str] = []
+    for drift in report.notes:
+        entry = drift.locked
+        if entry is None:
+            continue  # never locked: nothing to compare with
+        parts = []
+        if drift.target_state not in _SAME_TEXT:
+            title = f"{drift.note.name} ({drift.target_state}: {drift.reason})"
+            parts.append((title, target_diff(entry, drift.obj, index, now=now)))
+        if drift.obj is not None:
+            for ln in drift.line_notes:
+                if ln.state in _SAME_TEXT or ln.locked is None:
+                    continue
+                diff = line_diff(
+                    ln.locked,
+                    drift.obj.file,
+                    index,
+                    start=ln.start,
+                    end=ln.end,
+                    written_for=entry.torch,
+                    now=now,
+                )
+                title = f"{drift.note.name}, line note `{ln.line_note.anchor}` ({ln.state}: {ln.reason})"
+                parts.append((title, diff))
+        for title, diff in parts:
+            out += ["", f"=== {title}", diff or "(no difference in the text)"]
+    return out
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     """Print the state of every note and line note against torch; fail when anything is orphaned."""
     snapshot = take_snapshot(Path(args.cache) / "snapshot", torch_root=args.torch_root)
@@ -150,6 +191,9 @@ def cmd_check(args: argparse.Namespace) -> int:
         print("\n".join(line.rstrip() for line in table))
     elif not args.all:
         print("nothing needs a person (`annotate check --all` lists every note)")
+    if args.diff:
+        print("\n".join(_diffs(report, index, now=snapshot.version)))
+        print()
     problems = [*check.orphaned, *check.invalid]
     for name in report.stale:
         print(
@@ -178,8 +222,9 @@ def cmd_check(args: argparse.Namespace) -> int:
     )
     if problems or (args.strict and needs_person):
         if needs_person:
+            listed = " or ".join(state for state in NoteState if state.needs_person)
             print(
-                "re-read each changed or unlocked note, then record it with `annotate refresh NOTE` "
+                f"re-read each note marked {listed}, then record it with `annotate refresh NOTE` "
                 "(`annotate refresh --new` records every new note); bring each translation "
                 "that is behind up to date with its English note, then `annotate refresh` it"
             )

@@ -4,7 +4,8 @@ The code fingerprint of an object (a function, a class, an attribute) hashes its
 docstrings dropped and positions left out, so comments, docstrings and formatting do not
 change it while any change to what the code does does. A line note's lines are often not a
 whole statement (the header of an `if`, one line of a call), so their code fingerprint hashes
-the tokens instead, with comments, line breaks and indentation dropped.
+the tokens instead, with comments, line breaks and indentation dropped; a line note on a whole
+statement is compared by its syntax (`statement_syntax_of`), so reflowing it changes nothing.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ import hashlib
 import io
 import tokenize
 from typing import TYPE_CHECKING
+
+from annotate.source.geometry import statement_syntax
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -58,6 +61,27 @@ def normalised_code(lines: Sequence[str], /) -> str:
             node.body = node.body[1:]
     body = tree.body[0].body if indented else tree.body  # type: ignore[attr-defined]
     return "\n".join(ast.dump(stmt, include_attributes=False) for stmt in body)
+
+
+def statement_syntax_of(lines: Sequence[str], /) -> str | None:
+    """The `statement_syntax` of `lines` read as one statement, or as the header of a compound
+    one (`for k, v in items:`, `elif x:`); `None` when they are neither (a piece of a statement).
+    """
+    text = "\n".join(lines).strip("\n")
+    stripped = text.lstrip()
+    indent = text[: len(text) - len(stripped)]
+    if stripped.startswith("elif "):
+        text = f"{indent}if {stripped[5:]}"
+    for candidate in (text, f"{text}\n{indent}    pass"):
+        try:
+            tree = ast.parse(_WRAPPER + candidate if indent else candidate)
+        except SyntaxError:
+            continue
+        body = tree.body[0].body if indent else tree.body  # type: ignore[attr-defined]
+        if len(body) == 1:
+            return statement_syntax(body[0])
+        return None
+    return None
 
 
 def _has_docstring(

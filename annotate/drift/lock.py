@@ -1,8 +1,8 @@
 """The lock file beside the notes: what each note was written against.
 
 For every note it records the torch version and commit, the target, its lines, two
-fingerprints (code only, and exact text) and the text itself, and the same for each line
-note. It is JSON with sorted keys and one source line per JSON line, so a refresh of one
+fingerprints (code only, and exact text) and the text itself, its `@overload` stubs, and the
+same for each line note. It is JSON with sorted keys and one source line per JSON line, so a refresh of one
 note changes only that note's lines in a diff. Only `annotate refresh` writes it (and
 `annotate new`, which adds the entry of the note it starts).
 """
@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from annotate.drift.compare import target_overloads
 from annotate.drift.fingerprint import code_fingerprint, exact_fingerprint, line_fingerprint
 from annotate.errors import NoteError, Problem
 from annotate.source.geometry import target_text
@@ -68,6 +69,8 @@ class LockEntry:
     original: str = ""
     """In a translation's entry, the fingerprint of the English note it was last brought up to
     date with (`original_fingerprint`)."""
+    overloads: tuple[str, ...] = ()
+    """The lines of the target's `@overload` stubs, in file order: part of its signature."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -121,6 +124,7 @@ def object_entry(
             text=tuple(target),
         ),
         line_notes={item.note.anchor: _line_span(lines, item.start, item.end) for item in placed},
+        overloads=tuple(target_overloads(obj, index)),
     )
 
 
@@ -191,6 +195,7 @@ def _entry(raw: dict[str, Any]) -> LockEntry:
         span=_span(raw),
         line_notes={str(k): _span(v) for k, v in raw.get("line_notes", {}).items()},
         original=_digest(raw.get("original", "")),
+        overloads=tuple(str(line) for line in raw.get("overloads", [])),
     )
 
 
@@ -221,6 +226,8 @@ def dump_lock(lock: Lock, /) -> str:
             **_span_data(entry.span),
             "line_notes": {anchor: _span_data(s) for anchor, s in entry.line_notes.items()},
             **({"original": entry.original} if entry.original else {}),
+            # Only where there are stubs: an entry without them reads the same in every version.
+            **({"overloads": list(entry.overloads)} if entry.overloads else {}),
         }
         for name, entry in lock.entries.items()
     }

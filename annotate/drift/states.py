@@ -21,11 +21,16 @@ class NoteState(StrEnum):
     MOVED = "moved"
     """The same code at other lines."""
     COSMETIC = "cosmetic"
-    """Only comments, docstrings or formatting changed."""
+    """Only comments or formatting changed."""
+    DOCSTRING = "docstring"
+    """The docstring changed, and nothing else but comments and formatting: what the code
+    promises may have."""
     UNLOCKED = "unlocked"
     """Not in the lock file yet: a new note or line note."""
     CHANGED = "changed"
     """The code changed."""
+    SIGNATURE = "signature"
+    """The signature changed: arguments, return annotation, decorators, or `@overload` stubs."""
     ORPHANED = "orphaned"
     """The target, or the quoted line, is gone or no longer unique."""
 
@@ -53,6 +58,21 @@ class NoteState(StrEnum):
     def marked(self) -> bool:
         """Whether a page marks the note (a banner, or a label), and it wants re-reading."""
         return _POLICY[self].marked
+
+    @property
+    def banner(self) -> bool:
+        """Whether a page shows the note under a banner with the diff of what changed."""
+        return bool(_POLICY[self].headline)
+
+    @property
+    def shows_diff(self) -> bool:
+        """Whether a page shows the diff of what changed (under a banner, or folded by a label)."""
+        return _POLICY[self].shows_diff or self.banner
+
+    @property
+    def headline(self) -> str:
+        """What changed, in the banner's words (`code changed`); empty for a state without one."""
+        return _POLICY[self].headline
 
     @property
     def needs_person(self) -> bool:
@@ -83,6 +103,8 @@ class _Policy:
     marked: bool = False
     needs_person: bool = False
     quiet_on_lines: bool = False
+    headline: str = ""
+    shows_diff: bool = False
 
 
 _POLICY = {
@@ -93,9 +115,18 @@ _POLICY = {
         quiet_on_lines=True,
     ),
     NoteState.COSMETIC: _Policy(
-        meaning="only comments, docstrings or formatting changed; followed, and marked on the note",
+        meaning="only comments or formatting changed; followed, and marked on the note",
         legend="code reformatted since the note",
         marked=True,
+    ),
+    NoteState.DOCSTRING: _Policy(
+        meaning="only the docstring changed (with comments or formatting); followed, marked on "
+        "the note with the diff folded, and re-read by a person: a docstring states what the "
+        "code promises",
+        legend="docstring changed since the note: re-read it",
+        marked=True,
+        needs_person=True,
+        shows_diff=True,
     ),
     NoteState.UNLOCKED: _Policy(
         meaning="not in the lock file yet; `annotate refresh NOTE` records what it was written for",
@@ -108,6 +139,15 @@ _POLICY = {
         legend="code changed since the note: review it",
         marked=True,
         needs_person=True,
+        headline="code changed",
+    ),
+    NoteState.SIGNATURE: _Policy(
+        meaning="the signature changed (arguments, return annotation, decorators or `@overload` "
+        "stubs); the note is shown with a banner and the diff",
+        legend="signature changed since the note: review it",
+        marked=True,
+        needs_person=True,
+        headline="signature changed",
     ),
     NoteState.ORPHANED: _Policy(
         meaning="the target or the quoted line is gone; the note is not shown",

@@ -256,11 +256,13 @@ def collect_examples(
     page: str,
     extensions: Sequence[Any],
     extension_configs: dict[str, Any],
+    rewrite: Callable[[str], str] | None = None,
 ) -> list[tuple[Example, tuple[Example, ...]]]:
     """Every executed example of the Markdown file `path`, with the earlier ones of its session.
 
     The page is converted with the site's own extensions, so the examples found, their order and
-    their sessions are exactly those a build runs.
+    their sessions are exactly those a build runs; `rewrite` is what the build does to its text
+    first, if anything.
     """
     found: list[tuple[Example, tuple[Example, ...]]] = []
 
@@ -274,6 +276,8 @@ def collect_examples(
         extension_configs=register_fences(extension_configs, fences.format),
     )
     text = path.read_text(encoding="utf-8")
+    if rewrite is not None:
+        text = rewrite(text)
     fences.start_page(page, text)
     md.convert(text)
     return found

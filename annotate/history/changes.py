@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import difflib
+import functools
 import itertools
 from dataclasses import dataclass
 from enum import StrEnum
@@ -118,18 +119,23 @@ def _body(node: ast.AST | None, entry: Entry) -> str:
     return "\n".join(ast.dump(stmt, include_attributes=False) for stmt in body)
 
 
+@functools.lru_cache(maxsize=8192)
+def _reading(kind: str, text: str, overloads: str) -> tuple[str, str, str | None]:
+    """The signature, code and docstring of one text of an object: read once, however many
+    release pairs (and notes) compare it."""
+    entry = Entry(kind=kind, file="", lineno=1, text=text, overloads=overloads)
+    node = _parse(entry)
+    return _signature(node, entry), _body(node, entry), _docstring(node)
+
+
 def classify(before: Entry, after: Entry) -> frozenset[ChangeKind]:
     """What changed from `before` to `after`; empty when nothing did."""
     if (before.text, before.overloads) == (after.text, after.overloads):
         return frozenset()
-    old, new = _parse(before), _parse(after)
-    kinds = set()
-    if _signature(old, before) != _signature(new, after):
-        kinds.add(ChangeKind.SIGNATURE)
-    if _body(old, before) != _body(new, after):
-        kinds.add(ChangeKind.CODE)
-    if _docstring(old) != _docstring(new):
-        kinds.add(ChangeKind.DOCSTRING)
+    old = _reading(before.kind, before.text, before.overloads)
+    new = _reading(after.kind, after.text, after.overloads)
+    read = (ChangeKind.SIGNATURE, ChangeKind.CODE, ChangeKind.DOCSTRING)
+    kinds = {kind for kind, then, now in zip(read, old, new, strict=True) if then != now}
     return frozenset(kinds or {ChangeKind.FORMAT})
 
 

@@ -15,13 +15,15 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from annotate.drift.fingerprint import code_fingerprint, exact_fingerprint, line_fingerprint
+from annotate.drift.compare import compare_line, compare_target
+from annotate.drift.fingerprint import statement_syntax_of
 from annotate.drift.states import NoteState, worst
 from annotate.errors import Problem, did_you_mean
-from annotate.source.geometry import statement_end, target_text
+from annotate.notes.references import broken_references
+from annotate.source.geometry import statement_end, statement_syntaxes
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Sequence
+    from collections.abc import Sequence
     from pathlib import Path
 
     from annotate.drift.lock import Lock, LockedSpan, LockEntry
@@ -65,6 +67,8 @@ class LocatedNote:
     locked: LockEntry | None = None
     """What the note was written for, if it was ever locked."""
     line_notes: tuple[LocatedLineNote, ...] = ()
+    line: int | None = None
+    """The line of the note file its state is about, when not its `target:` (a link)."""
 
     @property
     def state(self) -> NoteState:
@@ -79,7 +83,7 @@ class LocatedNote:
             problems.append(
                 Problem(
                     file=self.note.file,
-                    line=self.note.target_line,
+                    line=self.line or self.note.target_line,
                     message=f"the note is orphaned: {self.reason}",
                     fix=f"{self.fix}; {CHECK_HINT}",
                 )
@@ -133,19 +137,38 @@ def _squash(text: str) -> str:
 
 
 _BRACKET_SPACE = re.compile(r"(?<=[(\[{]) | (?=[)\]}])")
+_TRAILING_COMMA = re.compile(r",(?=[)\]}])|,$")
 
 
 def _normal(text: str) -> str:
-    """`text` as a line anchor is compared: whitespace squashed, none just inside brackets, and
-    one quote character, so re-quoting (`'x'` to `"x"`) or reflowing a call keeps it found."""
-    return _BRACKET_SPACE.sub("", _squash(text)).replace("'", '"')
+    """`text` as a line anchor is compared: whitespace squashed, none just inside brackets, no
+    trailing comma, and one quote character, so re-quoting (`'x'` to `"x"`) or reflowing a
+    call keeps it found."""
+    return _TRAILING_COMMA.sub("", _BRACKET_SPACE.sub("", _squash(text)).replace("'", '"'))
 
 
 def anchor_lines(anchor: str, obj: ObjectInfo, index: ObjectIndex) -> list[int]:
-    """Every line of `obj` (and only of `obj`) that holds `anchor`, compared as `_normal` says."""
+    """Every line of `obj` (and only of `obj`) that holds `anchor`, compared as `_normal` says,
+    and the first line of every other statement of `obj` that is `anchor` in another spelling.
+
+    An anchor that is a whole statement (or a compound statement's header) is also compared by
+    its syntax, so it is found where torch split it over lines, re-quoted it or added brackets
+    (`elif (x <= 0):`); a statement matched either way counts once, and two still orphan it.
+    """
     lines = index.lines[obj.file]
     wanted = _normal(anchor)
-    return [n for n in range(obj.lineno, obj.endlineno + 1) if wanted in _normal(lines[n - 1])]
+    span = range(obj.lineno, obj.endlineno + 1)
+    hits = [n for n in span if wanted in _normal(lines[n - 1])]
+    syntax = statement_syntax_of([anchor])
+    if syntax is None:
+        return hits
+    starts = statement_syntaxes(index, obj.file)
+    for n in span:
+        if starts.get(n) == syntax and not any(
+            n <= hit <= statement_end(index, obj.file, n) for hit in hits
+        ):
+            hits.append(n)
+    return sorted(hits)
 
 
 def _anchor_problem(
@@ -176,36 +199,6 @@ def _anchor_problem(
     return Problem(file=file, line=line_note.line, message=message, fix=fix)
 
 
-def _lines(start: int, end: int) -> str:
-    return f"line {start}" if start == end else f"lines {start}–{end}"
-
-
-def _compare(
-    locked: LockedSpan,
-    text: Sequence[str],
-    start: int,
-    end: int,
-    *,
-    same_file: bool,
-    fingerprint: Callable[[Sequence[str]], str],
-    torch: str,
-) -> tuple[NoteState, str]:
-    if exact_fingerprint(text) == locked.exact:
-        # The same text starting at the same line: for a class, methods below may have grown.
-        if same_file and start == locked.start:
-            return NoteState.FRESH, ""
-        return (
-            NoteState.MOVED,
-            f"now at {_lines(start, end)}, written for {_lines(locked.start, locked.end)}",
-        )
-    if fingerprint(text) == locked.code:
-        return (
-            NoteState.COSMETIC,
-            f"only comments, docstrings or formatting changed since torch {torch}",
-        )
-    return NoteState.CHANGED, f"the code changed since torch {torch}"
-
-
 def _locate(note: Note, index: ObjectIndex, locked: LockEntry | None) -> LocatedNote:
     refresh = f"re-read the note, then run `annotate refresh {note.name}`"
     obj = index.get(note.target)
@@ -224,8 +217,8 @@ def _locate(note: Note, index: ObjectIndex, locked: LockEntry | None) -> Located
         return LocatedNote(
             note=note,
             target_state=NoteState.ORPHANED,
-            reason=f"its target `{note.target}` is no longer in {locked.file.rsplit('/', 1)[-1]} "
-            f"(the note was written for torch {locked.torch})",
+            reason=f"its target `{note.target}` is not in the {locked.file.rsplit('/', 1)[-1]} "
+            f"of this torch (the note was written for torch {locked.torch})",
             fix=f"if it was renamed, point `target:` at the new name{hint} and {refresh}; "
             "if it was removed, remove or retarget the note",
             locked=locked,
@@ -240,15 +233,23 @@ def _locate(note: Note, index: ObjectIndex, locked: LockEntry | None) -> Located
                 for ln in note.line_notes
             ),
         )
-    state, reason = _compare(
-        locked.span,
-        target_text(obj, index),
-        obj.lineno,
-        obj.endlineno,
-        same_file=obj.file == locked.file,
-        fingerprint=code_fingerprint,
-        torch=locked.torch,
-    )
+    line_notes = tuple(_locked_line(ln, obj, index, locked, note) for ln in note.line_notes)
+    gone = broken_references(note, index)
+    if gone:
+        # Its links named objects of the torch it was recorded for (`refresh` refuses a broken
+        # one): one of them is gone, so the note cannot be shown as written.
+        return LocatedNote(
+            note=note,
+            target_state=NoteState.ORPHANED,
+            reason=f"its {gone[0].message} any more (the note was written for torch "
+            f"{locked.torch})",
+            fix=f"{gone[0].fix}; point the link at an object of this torch or remove it; {refresh}",
+            obj=obj,
+            locked=locked,
+            line_notes=line_notes,
+            line=gone[0].line,
+        )
+    state, reason = compare_target(locked, obj, index)
     if obj.path != locked.target:
         reason = (
             f"the target is now `{obj.path}`, locked as `{locked.target}`; {reason or 'same code'}"
@@ -260,7 +261,7 @@ def _locate(note: Note, index: ObjectIndex, locked: LockEntry | None) -> Located
         fix=refresh if state.marked else "",
         obj=obj,
         locked=locked,
-        line_notes=tuple(_locked_line(ln, obj, index, locked, note) for ln in note.line_notes),
+        line_notes=line_notes,
     )
 
 
@@ -300,14 +301,14 @@ def _locked_line(
         )
     start = hits[0]
     end = statement_end(index, obj.file, start)
-    state, reason = _compare(
+    state, reason = compare_line(
         span,
         index.lines[obj.file][start - 1 : end],
         start,
         end,
         same_file=obj.file == locked.file,
-        fingerprint=line_fingerprint,
         torch=locked.torch,
+        whole=start in statement_syntaxes(index, obj.file),
     )
     return LocatedLineNote(
         line_note=line_note, state=state, reason=reason, start=start, end=end, locked=span

@@ -88,6 +88,8 @@ class SiteBuild:
         """The site's Markdown extensions and their options, to render notes outside mkdocstrings."""
         self.unbound_markdown: tuple[list[Any], dict[str, Any]] = ([], {})
         """The same before the example fences were bound to this build's runner."""
+        self.rewrite: Callable[[str], str] | None = None
+        """What the build does to a page's text before reading it, if anything (`mark_absent`)."""
         self._cache_dir = cache_dir
         self._converter: Markdown | None = None
         self._diagrams: dict[str, list[Diagram]] = {}
@@ -136,7 +138,11 @@ class SiteBuild:
         traces = []
         for path, shown_as in pages:
             found = collect_examples(
-                path, page=shown_as, extensions=extensions, extension_configs=configs
+                path,
+                page=shown_as,
+                extensions=extensions,
+                extension_configs=configs,
+                rewrite=self.rewrite,
             )
             broken: set[str | None] = set()
             for example, history in found:

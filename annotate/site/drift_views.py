@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import difflib
-import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -12,29 +11,35 @@ from pygments import highlight
 from pygments.formatters import HtmlFormatter
 from pygments.lexers.diff import DiffLexer
 
+from annotate.drift.diff import target_diff
 from annotate.drift.states import NoteState, worst
 from annotate.notes.translations import TranslationState
 from annotate.site import labels
-from annotate.source.geometry import target_text
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
-    from annotate.drift.lock import LockedSpan
     from annotate.guide import Guide
     from annotate.notes.attach import AttachedLineNote, AttachedNote
-    from annotate.source.index import ObjectInfo
 
 _TEMPLATES = Path(__file__).parent / "templates" / "python" / "material"
-_HUNK = re.compile(r"^@@ -(\d+)(,\d+)? \+(\d+)(,\d+)? @@")
 REASON_FORMS = (
     "now at %(now)s, written for %(then)s",
     "line %(line)d",
     "lines %(start)d–%(end)d",
-    "only comments, docstrings or formatting changed since torch %(torch)s",
+    "%(reason)s; its code changed too",
+    "the signature changed since torch %(torch)s: %(what)s",
+    "its arguments, return annotation or decorators changed",
+    "%(count)d `@overload` stub added",
+    "%(count)d `@overload` stubs added",
+    "%(count)d `@overload` stub removed",
+    "%(count)d `@overload` stubs removed",
+    "an `@overload` stub changed",
+    "only comments or formatting changed since torch %(torch)s",
+    "the docstring changed since torch %(torch)s; the code is the same",
     "the code changed since torch %(torch)s",
     "not in the lock file yet",
-    "its target %(target)s is no longer in %(file)s (the note was written for torch %(torch)s)",
+    "its target %(target)s is not in the %(file)s of this torch (the note was written for torch %(torch)s)",
     "its target is gone",
     "the target is now %(now)s, locked as %(locked)s; %(reason)s",
     "same code",
@@ -45,6 +50,14 @@ REASON_FORMS = (
 )
 """How `notes.locate` words the reason of a state (the same as `annotate check`), as pages
 translate it; a reason worded otherwise is shown as it is."""
+DIFF_FORMS = (
+    "%(what)s (torch %(torch)s, the note was written for this)",
+    "%(what)s (torch %(torch)s, now)",
+    "%(file)s, class %(name)s without its methods",
+    "%(file)s, %(name)s after its @overload stubs",
+    "%(file)s, %(name)s (gone)",
+)
+"""How `annotate.drift.diff` words the two header lines of a diff, as pages translate them."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -62,7 +75,7 @@ class DriftView:
     now: str
     """The torch version read now."""
     diff: str = ""
-    """For changed code, a unified diff from then to now."""
+    """For a state that shows it (`NoteState.shows_diff`), a unified diff from then to now."""
     diff_code: str = ""
     """`diff` as highlighted spans (`annotate_diff.html.jinja` puts them in a code block)."""
 
@@ -81,8 +94,11 @@ def object_drift_view(guide: Guide, name: str, /) -> DriftView | None:
     if drift is None or not drift.target_state.marked or not drift.locked or not drift.obj:
         return None
     diff = ""
-    if drift.target_state == NoteState.CHANGED:
-        diff = diff_text(drift.locked.span, drift.obj, guide, written_for=drift.locked.torch)
+    if drift.target_state.shows_diff:
+        diff = diff_in(
+            target_diff(drift.locked, drift.obj, guide.index, now=guide.snapshot.version),
+            guide.language,
+        )
     return DriftView(
         state=drift.target_state,
         reason=reason_text(drift.reason, guide.language),
@@ -109,35 +125,13 @@ def line_drift_view(
     return LineDriftView(state=state, written_for=drift.locked.torch)
 
 
-def diff_text(locked: LockedSpan, obj: ObjectInfo, guide: Guide, *, written_for: str) -> str:
-    """A unified diff from the code the note was written for to the code now, numbered as in the files."""
-    now = target_text(obj, guide.index)
-    # A class is compared without its methods: its lines are not consecutive, so not numbered.
-    numbered = obj.kind != "class"
-    _ = labels.gettext(guide.language)
-    what = (
-        obj.file
-        if numbered
-        else _("%(file)s, class %(name)s without its methods", file=obj.file, name=obj.short)
-    )
-    lines = []
-    for line in difflib.unified_diff(
-        list(locked.text),
-        now,
-        fromfile=_(
-            "%(what)s (torch %(torch)s, the note was written for this)",
-            what=what,
-            torch=written_for,
-        ),
-        tofile=_("%(what)s (torch %(torch)s, now)", what=what, torch=guide.snapshot.version),
-        lineterm="",
-    ):
-        hunk = _HUNK.match(line)
-        if hunk and numbered:
-            old = int(hunk[1]) + locked.start - 1
-            new = int(hunk[3]) + obj.lineno - 1
-            line = f"@@ -{old}{hunk[2] or ''} +{new}{hunk[4] or ''} @@{line[hunk.end() :]}"
-        lines.append(line)
+def diff_in(diff: str, language: str, /) -> str:
+    """`diff` (`annotate.drift.diff`) with its header lines in `language`."""
+    _ = labels.gettext(language)
+    lines = diff.split("\n")
+    for i, line in enumerate(lines[:2]):
+        if line[:4] in ("--- ", "+++ "):
+            lines[i] = line[:4] + labels.translate_form(line[4:], DIFF_FORMS, _)
     return "\n".join(lines)
 
 
@@ -146,6 +140,7 @@ def reason_text(reason: str, language: str, /) -> str:
     return labels.translate_form(reason, REASON_FORMS, labels.gettext(language))
 
 
+@lru_cache(maxsize=4096)
 def diff_code(diff: str) -> str:
     """`diff` highlighted with Pygments' classes, which Material colours."""
     return str(highlight(diff, DiffLexer(), HtmlFormatter(nowrap=True)))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from annotate.history.changes import ORDER, ChangeKind, ObjectHistory, history
 from annotate.history.record import RECORD, Record, read_record, version_key
@@ -47,6 +47,7 @@ def releases_up_to(release: str) -> Record:
     return Record(releases=[r for r in record.releases if version_key(r.version) <= wanted])
 
 
+@lru_cache(maxsize=4096)
 def history_view(path: str, release: str, /, *, language: str = "en") -> HistoryView | None:
     """The history of canonical `path` up to `release`, or `None` if no recorded release has it;
     what changed is said in `language`."""

@@ -10,6 +10,8 @@ from annotate.site import labels
 from annotate.site.drift_views import reason_text
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from annotate.guide import Guide
     from annotate.notes.locate import LocatedNote
     from annotate.source.index import ObjectIndex
@@ -29,6 +31,44 @@ def _link(drift: LocatedNote, index: ObjectIndex) -> str:
     # The shortest public spelling is the one chapters use, which autorefs makes primary.
     identifier = index.public_path(drift.obj.path) or drift.obj.path
     return f"[`{drift.obj.short}`][{identifier}]"
+
+
+def _needs_work(state: NoteState) -> bool:
+    return state.needs_person or not state.followed
+
+
+def _rows(guide: Guide) -> Iterator[tuple[LocatedNote, str, NoteState, str]]:
+    """(note, what it is about, state, why) for every note and line note that is not fresh."""
+    _ = labels.gettext(guide.language)
+    for drift in guide.located.notes:
+        link = _link(drift, guide.index)
+        if drift.target_state != NoteState.FRESH:
+            yield drift, link, drift.target_state, drift.reason
+        for ln in drift.line_notes:
+            if ln.state == NoteState.FRESH or (
+                ln.state == drift.target_state and ln.state.quiet_on_lines
+            ):
+                continue
+            where = link + _(", line note `%(anchor)s`", anchor=_cell(ln.line_note.anchor))
+            yield drift, where, ln.state, ln.reason
+
+
+def orphan_places(guide: Guide, /) -> list[str]:
+    """Where each orphaned note or line note stands: `module/Module.mtia.md:2`."""
+    return [
+        f"{drift.note.name}:{problem.line}"
+        for drift in guide.located.notes
+        for problem in drift.problems()
+    ]
+
+
+def _orphans(guide: Guide) -> list[str]:
+    """Every orphaned note and line note, by its note file and line, with why and the fix."""
+    return [
+        f"`{drift.note.name}:{problem.line}`: {problem.message}; {problem.fix}"
+        for drift in guide.located.notes
+        for problem in drift.problems()
+    ]
 
 
 def maintenance_page(guide: Guide, /, *, title: str = "") -> str:
@@ -51,21 +91,32 @@ def maintenance_page(guide: Guide, /, *, title: str = "") -> str:
         "",
     ]
     drifts = guide.located.notes
-    rows = []
-    for drift in drifts:
-        if drift.target_state != NoteState.FRESH:
-            rows.append(
-                f"| {_link(drift, guide.index)} | `{drift.note.name}` | {_state(drift.target_state, _)} "
-                f"| {_cell(reason_text(drift.reason, guide.language))} |"
-            )
-        rows.extend(
-            f"| {_link(drift, guide.index)}{_(', line note `%(anchor)s`', anchor=_cell(ln.line_note.anchor))} | `{drift.note.name}` "
-            f"| {_state(ln.state, _)} | {_cell(reason_text(ln.reason, guide.language))} |"
-            for ln in drift.line_notes
-            if ln.state != NoteState.FRESH
-            and not (ln.state == drift.target_state and ln.state.quiet_on_lines)
+    work: list[str] = []
+    followed: list[str] = []
+    for drift, where, state, reason in _rows(guide):
+        why = _cell(reason_text(reason, guide.language))
+        row = f"| {where} | `{drift.note.name}` | {_state(state, _)} | {why} |"
+        (work if _needs_work(state) else followed).append(row)
+    orphans = _orphans(guide)
+    if orphans:
+        title_left_out = _(
+            "%(count)s orphaned note(s) and line note(s) left out of this build", count=len(orphans)
         )
-    if not rows:
+        lines += [
+            f'!!! danger "{title_left_out}"',
+            "",
+            "    "
+            + _(
+                "They were written for code that is not in torch %(version)s, so this build (with "
+                "the `annotate` option `orphans: list`) leaves them out; a build without it fails "
+                "on them.",
+                version=snapshot.version,
+            ),
+            "",
+            *(f"    - {item}" for item in orphans),
+            "",
+        ]
+    if not work and not followed:
         lines += [
             f'!!! success "{_("Every note is fresh")}"',
             "",
@@ -73,20 +124,44 @@ def maintenance_page(guide: Guide, /, *, title: str = "") -> str:
             + _("All %(count)s notes read the code they were written for.", count=len(drifts)),
             "",
         ]
-    else:
-        fresh = sum(1 for d in drifts if d.state == NoteState.FRESH)
+    header = [_("| Note | File | State | Why |"), "| --- | --- | --- | --- |"]
+    fresh = sum(1 for d in drifts if d.state == NoteState.FRESH)
+    if work:
         lines += [
             _(
-                "%(fresh)s of %(count)s notes are fresh. These are not:",
+                "%(fresh)s of %(count)s notes are fresh. These need a person:",
                 fresh=fresh,
                 count=len(drifts),
             ),
             "",
-            _("| Note | File | State | Why |"),
-            "| --- | --- | --- | --- |",
-            *rows,
+            *header,
+            *work,
             "",
         ]
+    elif followed:
+        lines += [
+            _(
+                "%(fresh)s of %(count)s notes are fresh, and none needs a person.",
+                fresh=fresh,
+                count=len(drifts),
+            ),
+            "",
+        ]
+    if followed:
+        lines += [
+            "## " + _("Followed without anyone's help") + " {#followed}",
+            "",
+            _(
+                "The code of these only moved, or changed in comments or formatting: each note is "
+                "shown beside its code as before (`annotate refresh --moved` and `--cosmetic` "
+                "record them against this torch)."
+            ),
+            "",
+            *header,
+            *followed,
+            "",
+        ]
+    if work or followed:
         seen = {d.target_state for d in drifts} | {ln.state for d in drifts for ln in d.line_notes}
         lines += [
             f"- {_state(s, _)}: {_(s.meaning)}" for s in NoteState if s in seen - {NoteState.FRESH}

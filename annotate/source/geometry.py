@@ -1,4 +1,5 @@
-"""Facts about the shape of the source: where a statement ends, a header, a class's own lines, docstrings.
+"""Facts about the shape of the source: where a statement ends, its syntax, a header, a class's own
+lines, docstrings.
 
 Each is computed from the file's text once (`functools.cache` on the source) and asked for by
 every stage that needs it.
@@ -7,6 +8,7 @@ every stage that needs it.
 from __future__ import annotations
 
 import ast
+import copy
 from functools import cache
 from typing import TYPE_CHECKING
 
@@ -32,6 +34,37 @@ def _ends_for(source: str) -> dict[int, int]:
             end = node.end_lineno or node.lineno
         ends[node.lineno] = end
     return ends
+
+
+_BODIES = ("body", "orelse", "handlers", "finalbody")
+
+
+def statement_syntax(node: ast.stmt, /) -> str:
+    """`node` as `ast.dump` without positions; a compound statement by its header alone.
+
+    So two spellings of one statement (quotes, brackets, line breaks, trailing commas,
+    comments) give the same text, and a header (`for k, v in items:`) leaves its body out.
+    """
+    header = copy.copy(node)
+    for name in _BODIES:
+        if isinstance(getattr(header, name, None), list):
+            setattr(header, name, [])
+    return ast.dump(header, include_attributes=False)
+
+
+def statement_syntaxes(index: ObjectIndex, file: str) -> dict[int, str]:
+    """The `statement_syntax` of every statement of `file`, by its first line."""
+    return _syntaxes("\n".join(index.lines[file]))
+
+
+@cache
+def _syntaxes(source: str) -> dict[int, str]:
+    found: dict[int, str] = {}
+    # Breadth first: of two statements on one line (`if x: return y`), the outer one.
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.stmt) and node.lineno not in found:
+            found[node.lineno] = statement_syntax(node)
+    return found
 
 
 def docstring_spans(index: ObjectIndex, file: str, *, min_lines: int = 4) -> list[tuple[int, int]]:
