@@ -102,7 +102,7 @@ def cut(
             code = _code(html, x, y, id_prefix, anchors or {})
             if folded:
                 code = (
-                    f'<details class="an-fold"><summary><span class="an-fold-label">docstring, '
+                    f'<details class="an-fold" data-search-exclude><summary><span class="an-fold-label">docstring, '
                     f"lines {x}–{y}</span></summary>{code}</details>"
                 )
             segments.append(Segment(start=x, end=y, items=items, code_html=code, folded=folded))
@@ -159,4 +159,5 @@ def _code(
         f'aria-hidden="true">{n}</a>{html(n)}\n</span>'
         for n in range(start, end + 1)
     )
-    return f'<div class="highlight"><pre><code>{rows}</code></pre></div>'
+    # Source stays out of search, which finds objects by their headings and notes by their prose.
+    return f'<div class="highlight"><pre data-search-exclude><code>{rows}</code></pre></div>'

@@ -31,6 +31,9 @@ class ObjectViews:
         """(caller, callee) calls the guide's examples made, set before any page renders."""
         self.shown: set[str] = set()
         """Names of the notes shown so far."""
+        self.rendered: set[str] = set()
+        """Canonical paths of the objects shown so far (by chapters, which render before the
+        whole-file pages)."""
         self._views: dict[str, ObjectView | None] = {}
 
     def learn(self, seen: set[tuple[str, str]], /) -> None:
@@ -44,6 +47,8 @@ class ObjectViews:
             obj = self.guide.index.objects.get(path)
             self._views[path] = object_view(self.guide, obj, self.seen) if obj else None
         view = self._views[path]
+        if view is not None:
+            self.rendered.add(path)
         if view is not None and view.note is not None:
             self.shown.add(view.note.name)
         return view
