@@ -153,10 +153,11 @@ def _code(
     id_prefix: str,
     anchors: Mapping[int, list[str]],
 ) -> str:
+    # Line numbers are links a URL can name, out of the Tab order and of what screen readers say.
     rows = "".join(
         "".join(f'<a class="an-anchor" id="{a}"></a>' for a in anchors.get(n, ()))
         + f'<span class="an-line" id="{id_prefix}L{n}"><a class="an-ln" href="#{id_prefix}L{n}" '
-        f'aria-hidden="true">{n}</a>{html(n)}\n</span>'
+        f'aria-hidden="true" tabindex="-1">{n}</a>{html(n)}\n</span>'
         for n in range(start, end + 1)
     )
     # Source stays out of search, which finds objects by their headings and notes by their prose.
