@@ -231,7 +231,12 @@ class SiteBuild:
             and (url := url_of(other.uri)) is not None
         }
         content = page_content(
-            page, self.guide, markdown=self._convert, page_urls=page_urls, shown=self.views.shown
+            page,
+            self.guide,
+            markdown=self._convert,
+            page_urls=page_urls,
+            shown=self.views.shown,
+            in_chapters=self.views.rendered,
         )
         if register_anchor and page.source_file:
             # Secondary: a chapter that renders the object with mkdocstrings stays the main target.

@@ -12,7 +12,7 @@ from annotate.site.segments import Mark, cut, upstream_url
 from annotate.source.geometry import docstring_spans, header_end
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Mapping
+    from collections.abc import Callable, Collection, Mapping
 
     from annotate.guide import Guide
     from annotate.notes.attach import AttachedLineNote, AttachedNote
@@ -60,11 +60,26 @@ Entry = ObjectNoteEntry | LineNoteEntry | LinksEntry
 
 
 @dataclass(frozen=True, kw_only=True)
+class Heading:
+    """The heading of a class or function, before its first line (`annotate_file.html.jinja`).
+
+    Screen readers jump by them; search finds the object by it unless a chapter shows it.
+    """
+
+    obj: ObjectInfo
+    level: int
+    """2 for a class or function of the module, 3 and more inside a class."""
+    searched: bool
+    """Whether search lists it: only where no chapter shows the object."""
+
+
+@dataclass(frozen=True, kw_only=True)
 class Row:
     """A piece of the listing and its margin."""
 
     code_html: str
     entries: tuple[Entry, ...]
+    headings: tuple[Heading, ...] = ()
 
     @property
     def kind(self) -> str:
@@ -108,11 +123,14 @@ def render_file(
     markdown: Callable[[str], str],
     page_urls: Mapping[str, str] | None = None,
     shown: set[str] | None = None,
+    in_chapters: Collection[str] = (),
 ) -> str:
     """HTML of the whole file `relpath` with its notes; `markdown` turns note text into HTML.
 
     `page_urls` gives the whole-file page of each other file, relative to this one, so that
     names defined there link to it. The names of the notes shown are added to `shown`.
+    Objects in `in_chapters` (canonical paths) are found by search on their chapter; the
+    others by their heading here.
     """
     index, snapshot = guide.index, guide.snapshot
     lines = index.lines[relpath]
@@ -152,9 +170,16 @@ def render_file(
         for obj in index.objects.values()
         if obj.file == relpath and obj.kind in ("class", "function")
     )
+    # A class or function starts a piece of its own (its links entry marks its header), so
+    # its heading carries its id; an attribute keeps an empty anchor before its line.
+    headed = {
+        obj.lineno: obj
+        for obj in index.objects.values()
+        if obj.file == relpath and obj.kind in ("class", "function")
+    }
     anchors: dict[int, list[str]] = {}
     for obj in index.objects.values():
-        if obj.file == relpath and obj.kind != "module":
+        if obj.file == relpath and obj.kind != "module" and obj.kind not in ("class", "function"):
             anchors.setdefault(obj.lineno, []).append(obj.path)
     segments = cut(
         lines,
@@ -167,7 +192,36 @@ def render_file(
         folds=docstring_spans(index, relpath),
         language=guide.language,
     )
-    rows = [Row(code_html=seg.code_html, entries=seg.items) for seg in segments]
+    starts = {seg.start for seg in segments}
+    for lineno, obj in headed.items():
+        if lineno not in starts:  # inside another mark's piece: an anchor there instead
+            anchors.setdefault(lineno, []).append(obj.path)
+    if any(lineno not in starts for lineno in headed):
+        segments = cut(
+            lines,
+            1,
+            len(lines),
+            marks,
+            id_prefix="",
+            anchors=anchors,
+            wrap=anchor_wrap(guide.calls, relpath, href),
+            folds=docstring_spans(index, relpath),
+        )
+    rows = [
+        Row(
+            code_html=seg.code_html,
+            entries=seg.items,
+            headings=tuple(
+                Heading(
+                    obj=obj,
+                    level=min(6, 2 + obj.short.count(".")),
+                    searched=obj.path not in in_chapters,
+                )
+                for obj in filter(None, [headed.get(seg.start)])
+            ),
+        )
+        for seg in segments
+    ]
     if shown is not None:
         shown.update(e.name for row in rows for e in row.entries if isinstance(e, ObjectNoteEntry))
     noted = {n.obj.path for n in guide.notes}

@@ -20,7 +20,7 @@ from annotate.site.release_page import RELEASES_PAGE, release_page
 from annotate.source.snapshot import SOURCE_FILES
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Mapping
+    from collections.abc import Callable, Collection, Mapping
 
     from annotate.guide import Guide
 
@@ -59,10 +59,8 @@ def generated_pages(
     pages = [
         GeneratedPage(
             uri=uri,
-            # Left out of search: thousands of code lines would drown the prose and the objects.
-            markdown=(
-                f"---\nsearch:\n  exclude: true\n---\n\n# `{Path(relpath).name}`\n\n{CONTENT}\n"
-            ),
+            # In search by the headings of objects no chapter shows; its code and margin are not.
+            markdown=f"# `{Path(relpath).name}`\n\n{CONTENT}\n",
             source_file=relpath,
         )
         for uri, relpath in (FILE_PAGES.items() if file_pages else ())
@@ -92,15 +90,22 @@ def page_content(
     markdown: Callable[[str], str],
     page_urls: Mapping[str, str],
     shown: set[str],
+    in_chapters: Collection[str] = (),
 ) -> str:
     """The HTML that replaces `CONTENT` on `page` (the empty string for a page without it).
 
     `markdown` turns note text into HTML; `page_urls` gives the other whole-file pages relative
-    to this one; the names of the notes the page shows are added to `shown`.
+    to this one; the names of the notes the page shows are added to `shown`; `in_chapters`
+    names the objects chapters show (canonical paths), which search finds there.
     """
     if page.source_file:
         return render_file(
-            guide, page.source_file, markdown=markdown, page_urls=page_urls, shown=shown
+            guide,
+            page.source_file,
+            markdown=markdown,
+            page_urls=page_urls,
+            shown=shown,
+            in_chapters=in_chapters,
         )
     if page.uri == COVERAGE_PAGE:
         # Autorefs resolves each cell to the chapter showing the object, else its whole-file line.

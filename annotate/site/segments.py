@@ -106,7 +106,7 @@ def cut(
             if folded:
                 label = _("docstring, lines %(start)s–%(end)s", start=x, end=y)
                 code = (
-                    f'<details class="an-fold"><summary><span class="an-fold-label">{label}'
+                    f'<details class="an-fold" data-search-exclude><summary><span class="an-fold-label">{label}'
                     f"</span></summary>{code}</details>"
                 )
             segments.append(Segment(start=x, end=y, items=items, code_html=code, folded=folded))
@@ -159,10 +159,12 @@ def _code(
     id_prefix: str,
     anchors: Mapping[int, list[str]],
 ) -> str:
+    # Line numbers are links a URL can name, out of the Tab order and of what screen readers say.
     rows = "".join(
         "".join(f'<a class="an-anchor" id="{a}"></a>' for a in anchors.get(n, ()))
         + f'<span class="an-line" id="{id_prefix}L{n}"><a class="an-ln" href="#{id_prefix}L{n}" '
-        f'aria-hidden="true">{n}</a>{html(n)}\n</span>'
+        f'aria-hidden="true" tabindex="-1">{n}</a>{html(n)}\n</span>'
         for n in range(start, end + 1)
     )
-    return f'<div class="highlight"><pre><code>{rows}</code></pre></div>'
+    # Source stays out of search, which finds objects by their headings and notes by their prose.
+    return f'<div class="highlight"><pre data-search-exclude><code>{rows}</code></pre></div>'

@@ -10,6 +10,7 @@ from annotate.site.drift_views import line_drift_view, object_drift_view, transl
 from annotate.site.history_views import HistoryView, history_view
 from annotate.site.links import autoref_wrap, object_links
 from annotate.site.segments import object_segments, upstream_url
+from annotate.site.trace_views import line_identifier
 
 if TYPE_CHECKING:
     from annotate.guide import Guide
@@ -31,6 +32,9 @@ class ObjectViews:
         """(caller, callee) calls the guide's examples made, set before any page renders."""
         self.shown: set[str] = set()
         """Names of the notes shown so far."""
+        self.rendered: set[str] = set()
+        """Canonical paths of the objects shown so far (by chapters, which render before the
+        whole-file pages)."""
         self._views: dict[str, ObjectView | None] = {}
 
     def learn(self, seen: set[tuple[str, str]], /) -> None:
@@ -44,6 +48,8 @@ class ObjectViews:
             obj = self.guide.index.objects.get(path)
             self._views[path] = object_view(self.guide, obj, self.seen) if obj else None
         view = self._views[path]
+        if view is not None:
+            self.rendered.add(path)
         if view is not None and view.note is not None:
             self.shown.add(view.note.name)
         return view
@@ -69,6 +75,8 @@ class SegmentView:
     note: str | None
     """The Markdown of the line notes on these lines, or `None` for plain code."""
     upstream: str
+    local: str
+    """The autorefs identifier of its first line on the file page."""
     drift: LineDriftView | None
 
 
@@ -82,6 +90,8 @@ class ObjectView:
     release: str
     upstream: str
     """Its lines upstream, at the commit torch was built from."""
+    local: str
+    """The autorefs identifier of its first line on the file page."""
     tag: str
     docs: str | None
     calls: tuple[CallLink, ...] | None
@@ -117,6 +127,7 @@ def object_view(
                 code_html=seg.code_html,
                 note="\n\n".join(n.note.body for n in seg.items) if seg.items else None,
                 upstream=upstream_url(snapshot, obj.file, seg.start, seg.end),
+                local=line_identifier(obj.file, seg.start),
                 drift=line_drift_view(guide, attached, seg.items),
             )
             for seg in object_segments(
@@ -134,6 +145,7 @@ def object_view(
         end=obj.endlineno,
         release=snapshot.release,
         upstream=upstream_url(snapshot, obj.file, obj.lineno, obj.endlineno),
+        local=line_identifier(obj.file, obj.lineno),
         tag=links.tag,
         docs=links.docs,
         calls=links.calls,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from urllib.parse import urljoin, urlsplit
 
@@ -70,3 +71,29 @@ def test_a_phrase_from_a_note_finds_the_page_that_shows_it(pages, served_site, g
     assert len(phrase.split()) == 6
     found = search(page, phrase)
     assert shown_on[0] in {path.split("#")[0] for path in found}, (phrase, found)
+
+
+def test_private_names_find_their_function_and_every_object_has_an_entry(pages, served_site, guide):
+    page = pages.open()
+    found = search(page, "_call_impl")
+    assert "chapters/calling/#torch.nn.Module._call_impl" in found, found
+    index = json.loads((served_site.root / "search/search_index.json").read_text(encoding="utf-8"))
+    locations = {doc["location"] for doc in index["docs"]}
+    public_of: dict[str, list[str]] = {}
+    for public, target in guide.index.public.items():
+        public_of.setdefault(target, []).append(public)
+    for obj in guide.index.objects.values():
+        if obj.kind not in ("class", "function"):
+            continue
+        ids = {obj.path} | {
+            public + obj.path[len(cls) :]
+            for cls, publics in public_of.items()
+            if obj.path == cls or obj.path.startswith(cls + ".")
+            for public in publics
+        }
+        # On its chapter, or (for one no chapter shows) at its line on the file page.
+        assert any(loc.split("#", 1)[-1] in ids for loc in locations if "#" in loc), obj.path
+    # The listings stay out: no source line of either file is in the index.
+    text = " ".join(doc["text"] for doc in index["docs"])
+    assert "def _call_impl(self, *args, **kwargs)" not in text
+    assert "_global_forward_pre_hooks.values()" not in text

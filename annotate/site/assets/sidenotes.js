@@ -5,28 +5,42 @@
   const WIDE = window.matchMedia("screen and (min-width: 60em)");
   const GAP = 8; // px kept between a note and the next one
 
+  // Reads every row's geometry in one pass, then writes every margin: reading a box between
+  // two style writes forces a layout each time (916 of them on the module.py page).
   function layout(source) {
     const rows = [...source.querySelectorAll(":scope > .an-row")];
-    for (const [i, row] of rows.entries()) {
+    const noted = rows.map((row) => row.querySelector(":scope > aside, :scope > .an-margin") !== null);
+    const lasts = rows.map((row, i) => {
+      if (!noted[i]) return null;
       const notes = row.querySelectorAll(":scope > aside, :scope > .an-margin");
-      if (!notes.length) continue;
-      const last = notes[notes.length - 1];
-      last.style.marginBottom = "";
-      if (!WIDE.matches) continue;
+      return notes[notes.length - 1];
+    });
+    for (const last of lasts) if (last) last.style.marginBottom = "";
+    if (!WIDE.matches) return;
+    const geometry = rows.map((row, i) => {
+      const box = row.getBoundingClientRect();
+      if (!noted[i]) return {height: box.height};
       const code = row.querySelector(":scope > .an-code pre");
-      const top = row.getBoundingClientRect().top;
-      const extra = last.getBoundingClientRect().bottom - top - (code?.offsetHeight ?? 0);
+      return {
+        height: box.height,
+        extra: lasts[i].getBoundingClientRect().bottom - box.top - (code?.offsetHeight ?? 0),
+      };
+    });
+    const pulls = geometry.map((row, i) => {
+      if (!noted[i]) return 0;
       let room = 0;
-      for (const next of rows.slice(i + 1)) {
-        if (next.querySelector(":scope > aside, :scope > .an-margin")) {
+      for (let j = i + 1; j < rows.length; j++) {
+        if (noted[j]) {
           room -= GAP;
           break;
         }
-        room += next.getBoundingClientRect().height;
+        room += geometry[j].height;
       }
-      const pull = Math.min(extra, room);
-      if (pull > 0) last.style.marginBottom = `${-pull}px`;
-    }
+      return Math.min(row.extra, room);
+    });
+    pulls.forEach((pull, i) => {
+      if (pull > 0) lasts[i].style.marginBottom = `${-pull}px`;
+    });
   }
 
   function layoutAll() {

@@ -1,0 +1,39 @@
+"""Every function and every line note of a chapter links to its lines twice: on the guide's own
+file page (which works offline) and upstream, at the commit torch was built from."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urljoin, urlsplit
+
+UPSTREAM = re.compile(
+    r"^https://github\.com/pytorch/pytorch/blob/[^/]+/torch/nn/modules/(\w+)\.py#L(\d+)-L(\d+)$"
+)
+
+_LINKS = """els => els.map(e => ({
+  lines: e.dataset.anLines || null,
+  local: e.querySelector('a.an-local')?.getAttribute('href') ?? null,
+  upstream: e.querySelector('a.an-upstream')?.getAttribute('href') ?? null,
+}))"""
+
+
+def test_every_function_and_line_note_links_here_and_upstream(pages):
+    page = pages.open("chapters/state-dict/")
+    notes = page.locator(".an-source aside.an-line-note").evaluate_all(_LINKS)
+    # A function's lines are named in its note, or (without one) in its links.
+    wheres = page.locator(
+        ".an-note-body > .an-where, .an-links > .an-where:has(> code)"
+    ).evaluate_all(_LINKS)
+    assert len(notes) > 10 and len(wheres) >= 10
+    for entry in notes + wheres:
+        assert entry["local"] and entry["upstream"], entry
+        url = urlsplit(urljoin(page.url, entry["local"]))
+        assert url.hostname == urlsplit(page.url).hostname, entry
+        local = re.fullmatch(r"/files/(\w+)/", url.path) and re.fullmatch(r"L(\d+)", url.fragment)
+        local = local and (url.path.split("/")[2], url.fragment[1:])
+        upstream = UPSTREAM.match(entry["upstream"])
+        assert local and upstream, entry
+        # The same file and the same first line, here and upstream.
+        assert local == upstream.groups()[:2], entry
+        if entry["lines"]:
+            assert entry["lines"].split("-")[0] == local[1], entry
