@@ -104,7 +104,7 @@ def add_refresh(
     which.add_argument(
         "--cosmetic",
         action="store_true",
-        help="only notes whose code changed in comments, docstrings or formatting alone",
+        help="only notes whose code changed in comments or formatting alone",
     )
     parser.set_defaults(func=cmd_refresh)
 
