@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 from urllib.parse import urljoin, urlsplit
 
+from tests.browser.conftest import assert_target_in_view
+
 UPSTREAM = re.compile(
     r"^https://github\.com/pytorch/pytorch/blob/[^/]+/torch/nn/modules/(\w+)\.py#L(\d+)-L(\d+)$"
 )
@@ -37,3 +39,19 @@ def test_every_function_and_line_note_links_here_and_upstream(pages):
         assert local == upstream.groups()[:2], entry
         if entry["lines"]:
             assert entry["lines"].split("-")[0] == local[1], entry
+
+
+def test_a_page_opened_at_a_line_far_down_keeps_that_line_in_view(pages):
+    # The line is reached long before the page above it is laid out (notes moved into the
+    # margin, fonts): it has to be put back where the reader asked for it.
+    line = max(
+        int(n)
+        for n in re.findall(
+            r'id="L(\d+)"', (pages.site.root / "files/module/index.html").read_text()
+        )
+    )
+    target = f"L{line * 3 // 4}"
+    page = pages.open(f"files/module/#{target}")
+    assert_target_in_view(page, ids={target})
+    page.wait_for_timeout(1500)  # and it stays there once the page has settled
+    assert_target_in_view(page, ids={target})
