@@ -115,10 +115,10 @@ def new_build(setup: GuideSetup, options: AnnotateConfig, config: MkDocsConfig, 
         file_pages=options.file_pages,
         coverage_page=options.coverage_page,
         maintenance_page=options.maintenance_page,
+        markdown=(config.markdown_extensions, config.mdx_configs),
+        unbound_markdown=setup.unbound_markdown,
+        rewrite=setup.rewrite,
     )
-    build.unbound_markdown = setup.unbound_markdown
-    build.markdown = (config.markdown_extensions, config.mdx_configs)
-    build.rewrite = setup.rewrite
     maintenance = options.maintenance_page
     config.extra["annotate_build"] = theme.build_info(
         setup.guide.snapshot,
