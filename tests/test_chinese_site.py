@@ -120,10 +120,10 @@ def test_a_changed_english_note_marks_its_translation_behind_on_the_page(tmp_pat
 def test_every_page_of_the_navigation_has_its_chinese_translation():
     from mkdocs.config import load_config
 
-    from annotate.mkdocs_plugin import _nav_pages
+    from annotate.mkdocs_adapter.site_files import nav_pages
     from tests.conftest import ROOT
 
-    named = _nav_pages(load_config(str(ROOT / "mkdocs.yml")).nav or [])
+    named = nav_pages(load_config(str(ROOT / "mkdocs.yml")).nav or [])
     written = [page for page in named if (ROOT / "docs" / page).is_file()]
     assert len(written) >= 9, named  # the home page and the chapters; the rest is generated
     missing = [p for p in written if not (ROOT / "docs" / p.replace(".md", ".zh.md")).is_file()]

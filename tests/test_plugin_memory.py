@@ -8,7 +8,7 @@ import weakref
 import pytest
 from mkdocs.exceptions import PluginError
 
-from annotate.mkdocs_plugin import _forget_markdown_instances, _weakly
+from annotate.mkdocs_adapter.caches import forget_markdown_instances, weakly
 
 
 class _Build:
@@ -18,7 +18,7 @@ class _Build:
 
 def test_a_fence_formatter_does_not_keep_its_build_alive():
     build = _Build()
-    fence = _weakly(build.format)
+    fence = weakly(build.format)
     assert fence("x") == "<pre>x</pre>"
     alive = weakref.ref(build)
     del build
@@ -35,5 +35,5 @@ def test_the_caches_of_past_builds_are_emptied():
     md = Markdown()
     rendering._register_headings_processors(md)
     assert rendering._register_headings_processors.cache_info().currsize >= 1
-    _forget_markdown_instances()
+    forget_markdown_instances()
     assert rendering._register_headings_processors.cache_info().currsize == 0

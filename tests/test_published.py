@@ -7,7 +7,7 @@ from pathlib import Path
 
 from mkdocs.config import load_config
 
-from annotate.mkdocs_plugin import _nav_pages
+from annotate.mkdocs_adapter.site_files import nav_pages as _nav_pages
 from annotate.notes.published import unchecked_files
 from tests.conftest import ROOT, write_note
 

@@ -53,7 +53,14 @@ class SiteBuild:
         file_pages: bool = True,
         coverage_page: bool = True,
         maintenance_page: str = "",
+        markdown: tuple[list[Any], dict[str, Any]] = ([], {}),
+        unbound_markdown: tuple[list[Any], dict[str, Any]] = ([], {}),
+        rewrite: Callable[[str], str] | None = None,
     ) -> None:
+        """`markdown` holds the site's Markdown extensions and their options, which render
+        notes outside mkdocstrings; `unbound_markdown` the same before the example fences were
+        bound to this build; `rewrite` is what the build does to a page's text before reading
+        it, if anything (`mark_absent`)."""
         self.guide = guide
         # Lexing module.py costs most of a second: once per content, kept on disk between builds.
         preload(["\n".join(lines) for lines in guide.index.lines.values()], cache_dir / "highlight")
@@ -84,11 +91,11 @@ class SiteBuild:
             )
         }
         """The pages to add to the site, by their place in it."""
-        self.markdown: tuple[list[Any], dict[str, Any]] = ([], {})
+        self.markdown = markdown
         """The site's Markdown extensions and their options, to render notes outside mkdocstrings."""
-        self.unbound_markdown: tuple[list[Any], dict[str, Any]] = ([], {})
+        self.unbound_markdown = unbound_markdown
         """The same before the example fences were bound to this build's runner."""
-        self.rewrite: Callable[[str], str] | None = None
+        self.rewrite = rewrite
         """What the build does to a page's text before reading it, if anything (`mark_absent`)."""
         self._cache_dir = cache_dir
         self._converter: Markdown | None = None

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True, kw_only=True)
 class ObjectNoteEntry:
-    """A note on the object whose header these lines are (`annotate_file_note.html.jinja`)."""
+    """A note on the object whose header these lines are (`annotate_note.html.jinja`)."""
 
     name: str
     obj: ObjectInfo
@@ -35,7 +35,7 @@ class ObjectNoteEntry:
 
 @dataclass(frozen=True, kw_only=True)
 class LineNoteEntry:
-    """One line note (`annotate_file_line_note.html.jinja`)."""
+    """One line note (`annotate_line_note.html.jinja`)."""
 
     name: str
     start: int
@@ -48,7 +48,7 @@ class LineNoteEntry:
 
 @dataclass(frozen=True, kw_only=True)
 class LinksEntry:
-    """Upstream lines, docs, calls and called-by of a class or function (`annotate_file_links`)."""
+    """Upstream lines, docs, calls and called-by of a class or function (`annotate_links`)."""
 
     obj: ObjectInfo
     upstream: str
