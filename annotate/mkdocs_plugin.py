@@ -245,7 +245,7 @@ class AnnotatePlugin(BasePlugin[AnnotateConfig]):
             languages=_all_languages(config),
         )
         if unchecked:
-            raise _failure("file(s) would be published unchecked", unchecked)
+            raise _failure("file(s) cannot be published as they are", unchecked)
         for file in [f for f in files if f.src_uri.startswith(notes_prefix)]:
             files.remove(file)  # notes are shown with their objects, not as pages of their own
         self.build.run_examples_first(
