@@ -30,6 +30,7 @@ from annotate.site.diagrams import svg_links_as_xlink
 from annotate.site.history_views import releases_up_to
 from annotate.site.languages import counterpart, sitemap
 from annotate.site.maintenance import orphan_places
+from annotate.site.serve_errors import show_failed_rebuilds
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -349,6 +350,9 @@ class AnnotatePlugin(BasePlugin[AnnotateConfig]):
             raise PluginError(f"annotate: {self.build.examples.failure_report()}")
         if missing := self.build.unshown_notes():
             raise _failure("note(s) would be lost", missing)
+
+    def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
+        return show_failed_rebuilds(server, site_dir=config.site_dir, language=_language(config))
 
     def on_build_error(self, *, error: Exception) -> None:
         self._close()
