@@ -55,7 +55,9 @@ def elements(html):
     return tree, [e for e in tree.iter() if isinstance(e.tag, str) and e is not tree]
 
 
-@pytest.mark.parametrize("text", [*HOSTILE, "a\nb", "&lt;b&gt;", "1. *x* _y_ \\`z\\`"])
+@pytest.mark.parametrize(
+    "text", [*HOSTILE, "a\nb", "&lt;b&gt;", "1. *x* _y_ \\`z\\`", "# h", "- i", "{: #x }"]
+)
 def test_literal_text_reads_back_as_itself(text):
     md = Markdown(extensions=["tables", "attr_list", "md_in_html"])
     for html, expected in (

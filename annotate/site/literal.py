@@ -3,23 +3,28 @@
 Note file names, fields of the lock file and quoted anchors reach generated pages (the
 maintenance page): inside a code span a backtick ends the span, in a table a `|` ends the cell,
 and anything else Markdown reads as syntax or raw HTML. Every character that could be read so
-is written as a numeric character reference, which Markdown passes through and a browser shows
-as the character.
+is escaped: `<`, `>`, `&`, quotes and `|` as character references, Markdown's own marks with a
+backslash, so that the page's HTML still reads `module/Module.to.md` where nothing needed it.
 """
 
 from __future__ import annotations
 
+import html
 import re
 
-_SYNTAX = re.compile(r"[^\w \u0080-\U0010ffff]|_")
+_MARKS = re.compile(r"([\\`*_{}\[\]])")
 _SPACE = re.compile(r"\s+")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _CODE_SPAN = re.compile(r"`([^`]+)`")
+_BLOCK_START = re.compile(r"^(\s*\d*)([.)#+-])")
+"""What would start a list or a heading if the text began a line (`1. x`, `- x`, `# x`)."""
 
 
 def literal(text: str, /) -> str:
     """`text` for Markdown or HTML, to be shown exactly as it is, on one line."""
-    flat = _SPACE.sub(" ", text)
-    return _SYNTAX.sub(lambda match: f"&#{ord(match[0])};", flat)
+    flat = _CONTROL.sub("\ufffd", _SPACE.sub(" ", text))
+    escaped = _MARKS.sub(r"\\\1", html.escape(flat)).replace("|", "&#124;")
+    return _BLOCK_START.sub(r"\1\\\2", escaped, count=1)
 
 
 def code(text: str, /) -> str:
