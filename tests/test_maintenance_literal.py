@@ -136,3 +136,30 @@ def test_the_built_maintenance_page_shows_them_without_any_element_of_theirs(tmp
         text = " ".join("".join(main.itertext()).split())
         for hostile in (NEW, STALE, TORCH):
             assert hostile in text, (page, hostile)
+
+
+def test_the_banner_of_every_page_escapes_the_orphans_it_lists():
+    # MkDocs renders its theme's templates without escaping by itself.
+    import jinja2
+    from mkdocs.utils.templates import url_filter
+
+    from annotate.site import labels, theme
+
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(theme.THEME_DIR))
+    env.filters["url"] = url_filter
+    labels.install(env, "en")
+    build = {
+        "version": "2.0<script>alert(1)</script>",
+        "commit": '"><img src=x onerror=alert(2)>',
+        "commit_url": "https://github.com/pytorch/pytorch/commit/x",
+        "files": ["module.py"],
+        "orphans": [NEW + ":2"],
+        "maintenance": "",
+    }
+    html = env.get_template("partials/annotate-version.html").render(
+        config={"extra": {"annotate_build": build}}, page=None, base_url="."
+    )
+    tree, found = elements(html)
+    assert {e.tag for e in found} == {"p", "strong", "a", "code"}
+    assert not any(k.startswith("on") for e in found for k in e.attrib)
+    assert NEW + ":2" in "".join(tree.itertext())
