@@ -11,6 +11,7 @@ from annotate.mkdocs_adapter import caches, languages, pages, report, setup, sit
 from annotate.mkdocs_adapter.options import AnnotateConfig
 from annotate.site import labels
 from annotate.site.diagrams import svg_links_as_xlink
+from annotate.site.serve_errors import show_failed_rebuilds
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -58,7 +59,7 @@ class AnnotatePlugin(BasePlugin[AnnotateConfig]):
         build, notes_dir = self._build(), self.config.notes_dir
         build.prepare_templates(setup.mkdocstrings_templates(config))
         unchecked = site_files.unchecked(files, config, build, notes_dir=notes_dir)
-        report.fail("file(s) would be published unchecked", unchecked)
+        report.fail("file(s) cannot be published as they are", unchecked)
         site_files.drop_notes(files, notes_dir=notes_dir)
         build.run_examples_first(site_files.example_pages(files, config))
         site_files.add_generated(files, config, build)
@@ -94,6 +95,9 @@ class AnnotatePlugin(BasePlugin[AnnotateConfig]):
         if build.examples.failures:
             raise PluginError(f"annotate: {build.examples.failure_report()}")
         report.fail("note(s) would be lost", build.unshown_notes())
+
+    def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
+        return show_failed_rebuilds(server, site_dir=config.site_dir, language=languages.current(config))
 
     def on_build_error(self, *, error: Exception) -> None:
         self._close()

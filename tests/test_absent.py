@@ -50,3 +50,11 @@ def test_the_absent_object_keeps_its_identifier_for_links_to_land_on(index):
     assert "Not in torch 2.1.2" in html
     # A dunder's underscores stay underscores in the identifier, not bold.
     assert 'id="torch.nn.Module.__not_here__"' in html
+
+
+def test_an_embed_that_is_no_dotted_name_is_left_as_written(index):
+    # Written into a heading and a code span, it would end them and put its own HTML there.
+    chapter = "::: torch.nn.Module.x`<img src=x onerror=alert(1)>`\n\n::: torch.nn.Module.gone\n"
+    marked = mark_absent(chapter, index=index, version="2.0")
+    assert marked.startswith("::: torch.nn.Module.x`<img src=x onerror=alert(1)>`\n")
+    assert "torch.nn.Module.gone` does not exist" in marked

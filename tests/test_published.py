@@ -82,8 +82,15 @@ def test_a_build_with_a_stray_page_fails_naming_it_and_the_fix(tmp_path):
         "---\ntarget: torch.nn.Module.cuda\n---\nText.\n",
     )
     write_note(config.parent / "docs", "raw.html", "<script>alert(1)</script>\n")
+    chapter = config.parent / "docs/chapters/calling.zh.md"
+    text = chapter.read_text(encoding="utf-8")
+    chapter.write_text(text + "\n<!--> <img src=x onerror=alert(1)> -->\n", encoding="utf-8")
     error = failed_build(config, tmp_path / "site", full=True)
-    assert "would be published unchecked" in error
+    assert "cannot be published as they are" in error
+    assert (
+        f"{chapter}:{text.count(chr(10)) + 2}: active content is not allowed in a page: "
+        "inline event handler `onerror=`" in error
+    )
     assert "note/module/Module.cuda.md:1: a page the navigation does not name" in error
     assert "move it to `notes/module/Module.cuda.md`" in error
     assert "raw.html:1: a `.html` file would be published as it is, unchecked" in error

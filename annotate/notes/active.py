@@ -14,7 +14,7 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -49,6 +49,8 @@ ALLOWED_ATTRIBUTES: dict[str, frozenset[str]] = {
 
 LINK_SCHEMES = frozenset({"http", "https", "mailto"})
 """Schemes a link may use; relative links and `#anchors` are always fine."""
+EXAMPLE_LANGUAGES = frozenset({"python", "py"})
+"""Fences a page (not a note) may execute: the examples, run by `annotate.examples`."""
 MAX_DEPTH = 100
 """Deeper nesting of elements is refused: no text needs it, and it slows every reader."""
 
@@ -148,10 +150,30 @@ def _ammonia_changes(markup: str, parsed: Any) -> bool:
     return _shape(_parse(cleaned))[1:] != _shape(parsed)[1:]
 
 
+def _runs(language: str, inputs: dict, options: dict, attrs: dict, md: Markdown) -> bool:
+    try:
+        return bool(markdown_exec.validator(language, inputs, options, attrs, md))
+    except ValueError:  # a malformed option: still the build's fence, shown here as code
+        return True
+
+
+def _as_code(source: str, *args: Any, **kwargs: Any) -> str:
+    return f"<pre><code>{html.escape(source)}</code></pre>"
+
+
 @cache
 def _markdown() -> Markdown:
-    # One converter for every note: building one costs more than converting a note.
-    return Markdown(extensions=_EXTENSIONS)
+    # One converter for every note: building one costs more than converting a note. The
+    # examples' fences are fences, with markdown-exec's options, as in the build; their output
+    # is not known here, and what matters is that their code is shown as code.
+    fences = [
+        {"name": name, "class": "", "validator": _runs, "format": _as_code}
+        for name in sorted(EXAMPLE_LANGUAGES)
+    ]
+    return Markdown(
+        extensions=_EXTENSIONS,
+        extension_configs={"pymdownx.superfences": {"custom_fences": fences}},
+    )
 
 
 class _FenceWatch:
@@ -163,8 +185,8 @@ class _FenceWatch:
     """
 
     def __init__(self) -> None:
-        self.pending = False
-        self.found: list[tuple[str, str]] = []
+        self.pending: dict[str, Any] | None = None
+        self.found: list[tuple[str, str, dict[str, Any]]] = []
         fence = {"name": "*", "class": "", "validator": self.validate, "format": self.format}
         self.markdown = Markdown(
             extensions=_EXTENSIONS,
@@ -174,16 +196,21 @@ class _FenceWatch:
     def validate(
         self, language: str, inputs: dict, options: dict, attrs: dict, md: Markdown
     ) -> bool:
-        self.pending = markdown_exec.validator(language, dict(inputs), {}, {}, md)
+        seen: dict[str, Any] = {}
+        try:
+            runs = markdown_exec.validator(language, dict(inputs), seen, {}, md)
+        except ValueError:  # a malformed option (`returncode=x`): refused all the same
+            runs, seen = True, {"html": True}
+        self.pending = seen if runs else None
         return True
 
     def format(self, source: str, language: str, *args: Any, **kwargs: Any) -> str:
-        if self.pending:
-            self.found.append((language, source))
-        self.pending = False
+        if self.pending is not None:
+            self.found.append((language, source, self.pending))
+        self.pending = None
         return "<pre><code></code></pre>"
 
-    def __call__(self, text: str) -> list[tuple[str, str]]:
+    def __call__(self, text: str) -> list[tuple[str, str, dict[str, Any]]]:
         self.found = []
         self.markdown.reset().convert(text)
         return self.found
@@ -194,34 +221,86 @@ def _fence_watch() -> _FenceWatch:
     return _FenceWatch()
 
 
-def _fence_line(text: str, source: str) -> int:
-    """The line of the fence opener before the first line of `source` in `text`."""
+_FENCE_OPENER = re.compile(r"`{3,}|~{3,}")
+
+
+def _fence_lines(text: str, sources: list[str]) -> list[int]:
+    """The line of each fence's opener, found by the fence's whole code (`sources` are codes)."""
     lines = text.split("\n")
-    first = next((line.strip() for line in source.split("\n") if line.strip()), "")
-    for number, line in enumerate(lines, start=1):
-        if first and first in line:
-            for back in range(number - 1, 0, -1):
-                if re.search(r"`{3,}|~{3,}", lines[back - 1]):
-                    return back
-            return number
-    return 1
+    taken: set[int] = set()
+    found = []
+    for source in sources:
+        want = [line.strip() for line in source.strip("\n").split("\n")]
+        line = next(
+            (
+                number  # 1-based, the opener; the code starts on the line after it
+                for number in range(1, len(lines) - len(want) + 1)
+                if number not in taken
+                and _FENCE_OPENER.search(lines[number - 1])
+                and all(
+                    lines[number + k].rstrip().endswith(wanted) for k, wanted in enumerate(want)
+                )
+            ),
+            None,
+        )
+        if line is None:  # the opener is wherever a fence marker is left
+            line = next(
+                (n for n, t in enumerate(lines, 1) if n not in taken and _FENCE_OPENER.search(t)),
+                1,
+            )
+        taken.add(line)
+        found.append(line)
+    return found
 
 
-def find_active_content(text: str) -> list[Finding]:
-    """Every piece of active content in the Markdown `text`, each with its line."""
-    findings = [
-        Finding(line=text.count("\n", 0, match.start()) + 1, reason="executed code fence (`exec=`)")
-        for match in _EXEC_FENCE.finditer(text)
-    ]
+def _example_problem(language: str, options: dict[str, Any]) -> str:
+    """Why a page may not execute this fence (`""` when it may): its output must show as text."""
+    if language not in EXAMPLE_LANGUAGES:
+        return f"executed code fence (`{language}`): a page runs Python examples only"
+    if options.get("html"):
+        return "an example whose output is put in the page as HTML (`html=`)"
+    if not options.get("result"):
+        return 'an example whose output is rendered as Markdown (no `result="text"`)'
+    return ""
+
+
+def find_active_content(text: str, /, *, examples: bool = False) -> list[Finding]:
+    """Every piece of active content in the Markdown `text`, each with its line.
+
+    With `examples` (a chapter, not a note), Python fences that run and show their output as
+    text are fine; every other executed fence is still refused.
+    """
+    # Under `mkdocs serve`, every rebuild judges the same chapters again.
+    return list(_judged(text, examples=examples))
+
+
+@lru_cache(maxsize=256)
+def _judged(text: str, /, *, examples: bool) -> tuple[Finding, ...]:
     try:
         rendered = _markdown().reset().convert(text)
         executed = _fence_watch()(text)
     except RecursionError:
-        return [*findings, Finding(line=1, reason="Markdown nested too deeply to render")]
-    for language, source in executed:
-        line = _fence_line(text, source)
-        if not any(f.line == line for f in findings):
-            findings.append(Finding(line=line, reason=f"executed code fence (`{language}`)"))
+        return (Finding(line=1, reason="Markdown nested too deeply to render"),)
+    fences = [
+        (line, _example_problem(language, options) if examples else "")
+        for line, (language, _, options) in zip(
+            _fence_lines(text, [source for _, source, _ in executed]), executed, strict=True
+        )
+    ]
+    allowed = {line for line, problem in fences if examples and not problem}
+    findings = [
+        Finding(line=line, reason="executed code fence (`exec=`)")
+        for match in _EXEC_FENCE.finditer(text)
+        if (line := text.count("\n", 0, match.start()) + 1) not in allowed
+    ]
+    for (language, _source, _options), (line, problem) in zip(executed, fences, strict=True):
+        if line not in allowed and not any(f.line == line for f in findings):
+            findings.append(
+                Finding(line=line, reason=problem or f"executed code fence (`{language}`)")
+            )
+        elif problem and examples:
+            findings = [f for f in findings if f.line != line]
+            findings.append(Finding(line=line, reason=problem))
     # Raw text too: Markdown drops some malformed tags from its output that a browser would
     # still have been handed on another renderer.
     parsed = _parse(rendered)
@@ -241,7 +320,7 @@ def find_active_content(text: str) -> list[Finding]:
         if (line, reason) not in seen:
             seen.add((line, reason))
             findings.append(Finding(line=line, reason=reason))
-    return sorted(findings, key=lambda f: f.line)
+    return tuple(sorted(findings, key=lambda f: f.line))
 
 
 _FENCED = re.compile(r"^[ \t]*(`{3,}|~{3,}).*?^[ \t]*\1[ \t]*$", re.M | re.S)
@@ -258,7 +337,15 @@ def _without_code(text: str) -> str:
 
 
 def _line_of(text: str, needle: str) -> int:
-    """The first line whose browser-visible text contains `needle` (1 when none does)."""
+    """The first line whose browser-visible text contains `needle` (1 when none does).
+
+    Outside code first, where a word begins (a long page says `AssertionError` long before
+    an `onerror=`); then anywhere, spaces and entities taken out as a browser takes them.
+    """
+    word = re.compile(rf"(?<![\w-]){re.escape(needle.lower())}")
+    for number, line in enumerate(_without_code(text).split("\n"), start=1):
+        if word.search(html.unescape(html.unescape(line)).lower()):
+            return number
     lines = text.split("\n")
     wanted = needle.lower()
     for number, line in enumerate(lines, start=1):

@@ -1,5 +1,5 @@
 """Only what is checked is published: every file under `docs/` is a note, a page the navigation
-names, or a problem.
+names, or a problem; and a page the navigation names is judged as a note is.
 
 MkDocs publishes every file it finds under `docs_dir`: a Markdown file in a mistyped folder
 (`docs/note/`) would become a page nobody checked, an `.html` or `.svg` file would reach readers
@@ -9,10 +9,12 @@ as it is, and a link out of the repository would publish a file nobody reviewed.
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable
 from pathlib import Path
 
 from annotate.errors import Problem
+from annotate.notes.active import find_active_content
 
 ACTIVE_SUFFIXES = frozenset(
     {".html", ".htm", ".xhtml", ".shtml", ".svg", ".js", ".mjs", ".css", ".xml", ".php"}
@@ -28,13 +30,15 @@ def unchecked_files(
     generated: Iterable[str] = (),
     languages: Iterable[str] = (),
 ) -> list[Problem]:
-    """A problem for each file under `docs_dir` that would be published without being checked.
+    """A problem for each file under `docs_dir` that would be published without being checked,
+    and for each piece of active content in the pages the navigation names.
 
     `pages` are the Markdown files the navigation names and `generated` the pages the guide
     writes itself, both relative to `docs_dir`; notes live under `notes_dir`. A page may have
     a translation beside it in each of `languages` (`index.zh.md`).
     """
-    named = set(pages) | set(generated)
+    generated = set(generated)
+    named = set(pages) | generated
     named |= {f"{page.removesuffix('.md')}.{lang}.md" for page in set(named) for lang in languages}
     inside = docs_dir.resolve()
     notes = notes_dir.resolve()
@@ -74,7 +78,37 @@ def unchecked_files(
                     fix=_fix(rel, notes_dir, docs_dir),
                 )
             )
+        elif rel in named and rel not in generated:
+            problems += active_page_content(path)
     return problems
+
+
+_FRONT_MATTER = re.compile(r"\A-{3}[ \t]*\n.*?\n(?:\.{3}|-{3})[ \t]*\n", re.S)
+
+
+def active_page_content(path: Path, /) -> list[Problem]:
+    """A problem for each piece of active content in the page `path` (a chapter, the home page).
+
+    A page is judged as a note is, by the browser's reading of the HTML it turns into; it may
+    run Python examples, which show their output as text.
+    """
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as error:
+        return [Problem(file=path, line=1, message=f"cannot read the page: {error}")]
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    # Front matter is not Markdown: MkDocs reads it apart (its lines are kept, for the numbers).
+    text = _FRONT_MATTER.sub(lambda match: "\n" * match[0].count("\n"), text, count=1)
+    return [
+        Problem(
+            file=path,
+            line=finding.line,
+            message=f"active content is not allowed in a page: {finding.reason}",
+            fix="remove it; plain Markdown, http(s) links, code blocks and Python examples "
+            'with `result="text"` are fine',
+        )
+        for finding in find_active_content(text, examples=True)
+    ]
 
 
 def _fix(rel: str, notes_dir: Path, docs_dir: Path) -> str:

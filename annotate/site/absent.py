@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 
 _EMBED = re.compile(r"^:::[ \t]+(?P<path>\S+)[ \t]*\n(?P<options>(?:[ \t]+\S.*\n|[ \t]*\n)*)", re.M)
 """An mkdocstrings block: `::: path`, and its indented options."""
+_DOTTED = re.compile(r"[A-Za-z_][\w]*(?:\.[A-Za-z_]\w*)*")
 
 
 def absent_objects(markdown: str, index: ObjectIndex, /) -> list[str]:
@@ -35,7 +36,8 @@ def mark_absent(markdown: str, /, *, index: ObjectIndex, version: str) -> str:
 
     def embed(match: re.Match[str]) -> str:
         path = match["path"]
-        if index.canonical(path) is not None:
+        # Only a dotted name is an object; anything else is left to mkdocstrings to refuse.
+        if index.canonical(path) is not None or not _DOTTED.fullmatch(path):
             return match[0]
         name = path.rsplit(".", 1)[-1]
         # Escaped: Markdown reads `__x__` in the attribute list as bold before the list.

@@ -8,6 +8,7 @@ from annotate.drift.states import NoteState
 from annotate.notes.translations import TranslationState
 from annotate.site import labels
 from annotate.site.drift_views import reason_text
+from annotate.site.literal import code, with_code
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -17,17 +18,13 @@ if TYPE_CHECKING:
     from annotate.source.index import ObjectIndex
 
 
-def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
-
-
 def _state(state: NoteState, _: labels.Gettext) -> str:
     return f'<span class="an-state" data-an-state="{state}">{_(state)}</span>'
 
 
 def _link(drift: LocatedNote, index: ObjectIndex) -> str:
     if drift.obj is None:
-        return f"`{drift.note.target}`"
+        return code(drift.note.target)
     # The shortest public spelling is the one chapters use, which autorefs makes primary.
     identifier = index.public_path(drift.obj.path) or drift.obj.path
     return f"[`{drift.obj.short}`][{identifier}]"
@@ -49,7 +46,7 @@ def _rows(guide: Guide) -> Iterator[tuple[LocatedNote, str, NoteState, str]]:
                 ln.state == drift.target_state and ln.state.quiet_on_lines
             ):
                 continue
-            where = link + _(", line note `%(anchor)s`", anchor=_cell(ln.line_note.anchor))
+            where = link + _(", line note %(anchor)s", anchor=code(ln.line_note.anchor))
             yield drift, where, ln.state, ln.reason
 
 
@@ -65,7 +62,8 @@ def orphan_places(guide: Guide, /) -> list[str]:
 def _orphans(guide: Guide) -> list[str]:
     """Every orphaned note and line note, by its note file and line, with why and the fix."""
     return [
-        f"`{drift.note.name}:{problem.line}`: {problem.message}; {problem.fix}"
+        f"{code(f'{drift.note.name}:{problem.line}')}: "
+        f"{with_code(problem.message)}; {with_code(problem.fix)}"
         for drift in guide.located.notes
         for problem in drift.problems()
     ]
@@ -94,8 +92,8 @@ def maintenance_page(guide: Guide, /, *, title: str = "") -> str:
     work: list[str] = []
     followed: list[str] = []
     for drift, where, state, reason in _rows(guide):
-        why = _cell(reason_text(reason, guide.language))
-        row = f"| {where} | `{drift.note.name}` | {_state(state, _)} | {why} |"
+        why = with_code(reason_text(reason, guide.language))
+        row = f"| {where} | {code(drift.note.name)} | {_state(state, _)} | {why} |"
         (work if _needs_work(state) else followed).append(row)
     orphans = _orphans(guide)
     if orphans:
@@ -174,7 +172,7 @@ def maintenance_page(guide: Guide, /, *, title: str = "") -> str:
             _(
                 "The lock file also records notes that no longer exist: %(names)s "
                 "(`annotate refresh NAME` drops an entry).",
-                names=", ".join(f"`{name}`" for name in stale),
+                names=", ".join(code(name) for name in stale),
             ),
             "",
         ]
@@ -199,7 +197,7 @@ def _translations(guide: Guide, /) -> list[str]:
             _("| Translation | English note | State |"),
             "| --- | --- | --- |",
             *(
-                f"| `{t.note.name}` | `{t.original.name}` | "
+                f"| {code(t.note.name)} | {code(t.original.name)} | "
                 f'<span class="an-state" data-an-translation="{t.state}">{_(t.state.value)}</span> |'
                 for t in sorted(waiting, key=lambda t: t.note.name)
             ),
@@ -224,7 +222,7 @@ def _translations(guide: Guide, /) -> list[str]:
                 _("Not yet translated into `%(language)s`, shown in English there:")
                 % {"language": lang}
                 + " "
-                + ", ".join(f"`{name}`" for name in missing),
+                + ", ".join(code(name) for name in missing),
                 "",
             ]
     return lines
