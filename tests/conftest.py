@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import functools
+import http.server
 import os
 import shutil
 import subprocess
 import sys
+import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -167,3 +171,115 @@ def failed_build(
             else:
                 os.environ[key] = value
     raise AssertionError(f"the build of {config_file} did not fail:\n" + "\n".join(records))
+
+
+@dataclass(frozen=True, kw_only=True)
+class PublishedSite:
+    """The site `scripts/publish.py` built into a temporary repository's `gh-pages` branch."""
+
+    root: Path
+    """The branch's files, served at `base`."""
+    base: str
+    """`http://127.0.0.1:<port>/annotated-nn-module/`, the address it was built for."""
+    releases: Path
+    """The folder of release trees it was built from."""
+    older: str
+    """The release of the line below the lock file's, an edited copy of the installed torch."""
+    locked: str
+    """The release the lock file names: a copy of the installed torch."""
+    output: str
+    """What the script printed."""
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+def publish_script(*argv: str, cwd: Path, env: dict[str, str] | None = None):
+    """`python scripts/publish.py ARGV`, English alone unless `env` says otherwise."""
+    return subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "publish.py"), *argv],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **ENGLISH_ONLY, **(env or {})},
+        timeout=3600,
+        check=False,
+    )
+
+
+@pytest.fixture(scope="session")
+def published_site(tmp_path_factory: pytest.TempPathFactory, installed_torch: Path):
+    """A guide per release, in both languages, built by `scripts/publish.py` from two releases
+    made of the installed torch: the one the lock file names, and the line below it, whose
+    quoted line of `Module._named_members` is on two lines (an orphaned line note). Where the
+    real release trees are (`ANNOTATE_TORCH_RELEASES`), torch 2.1.2 too. Served on 127.0.0.1.
+    """
+    from annotate.drift.lock import LOCK_NAME, read_lock
+    from annotate.history.publish import locked_release
+    from tests import drift_cases as cases
+    from tests.test_history import RELEASES
+
+    root = tmp_path_factory.mktemp("published")
+    locked = locked_release(read_lock(NOTES / LOCK_NAME))
+    assert locked is not None
+    major, minor, _ = locked.split(".")
+    older = f"{major}.{int(minor) - 1}.0"
+    installed_version = find_torch().joinpath("version.py").read_text(encoding="utf-8")
+
+    def as_older(rel: str, text: str) -> str:
+        if rel == "torch/version.py":
+            return text.replace(f"'{locked}", f"'{older}")
+        return cases.DUPLICATED(rel, text)
+
+    releases = root / "releases"
+    make_torch_tree(releases / locked, installed_torch)
+    make_torch_tree(releases / older, installed_torch, edit=as_older)
+    assert f"'{locked}" in installed_version
+    if (RELEASES / "2.1.2" / "torch").is_dir():
+        (releases / "2.1.2").symlink_to(RELEASES / "2.1.2")
+    config = copy_project(root / "repo")
+    identity = {
+        "GIT_AUTHOR_NAME": "t",
+        "GIT_AUTHOR_EMAIL": "t@example.invalid",
+        "GIT_COMMITTER_NAME": "t",
+        "GIT_COMMITTER_EMAIL": "t@example.invalid",
+    }
+    git_env = {**os.environ, **identity}
+    for command in (["init", "-q"], ["add", "-A"], ["commit", "-qm", "sources"]):
+        subprocess.run(["git", *command], cwd=config.parent, env=git_env, check=True)
+    served = root / "served"
+    site = served / "annotated-nn-module"
+    site.mkdir(parents=True)
+    handler = functools.partial(_QuietHandler, directory=str(served))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.daemon_threads = True
+    base = f"http://127.0.0.1:{server.server_address[1]}/annotated-nn-module/"
+    thread = threading.Thread(target=server.serve_forever, name="published-site", daemon=True)
+    thread.start()
+    try:
+        result = publish_script(
+            str(releases),
+            "--config-file",
+            str(config),
+            cwd=config.parent,
+            env={**identity, "ANNOTATE_SITE_URL": base, "ANNOTATE_CHINESE": "true"},
+        )
+        assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-4000:]
+        archive = subprocess.run(
+            ["git", "archive", "gh-pages"], cwd=config.parent, capture_output=True, check=True
+        )
+        subprocess.run(["tar", "-x", "-C", str(site)], input=archive.stdout, check=True)
+        yield PublishedSite(
+            root=site,
+            base=base,
+            releases=releases,
+            older=older,
+            locked=locked,
+            output=result.stdout + result.stderr,
+        )
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)

@@ -56,32 +56,51 @@ def test_pull_requests_get_tests_strict_build_and_note_check():
     assert "rm -rf .venv" in ci and "unset VIRTUAL_ENV" in ci and "./scripts/test" in ci
 
 
-def test_main_publishes_the_strict_build_for_its_pages_address():
+def test_main_publishes_a_strict_guide_per_release_line_for_its_pages_address():
     data = load("pages.yml")
     assert data["on"]["push"]["branches"] == ["main"]
     assert data["permissions"]["pages"] == "write" and data["permissions"]["id-token"] == "write"
+    # Nothing is pushed: the pages are the branch's files, uploaded.
+    assert data["permissions"]["contents"] == "read"
     build, deploy = data["jobs"]["build"], data["jobs"]["deploy"]
-    assert "mkdocs build --strict --site-dir site" in commands(build)
+    run = commands(build)
+    assert "./scripts/setup --publish" in run  # mike
     (configure,) = [
         s for s in build["steps"] if s.get("uses", "").startswith("actions/configure-pages")
     ]
-    (building,) = [s for s in build["steps"] if "mkdocs build" in s.get("run", "")]
+    (building,) = [s for s in build["steps"] if "scripts/publish.py" in s.get("run", "")]
+    # Every release line, its files fetched where the cache of release files lacks them.
+    argv = shlex.split(building["run"])
+    assert argv[1:] == ["scripts/publish.py", "--fetch", ".cache/torch-releases"]
+    (cached,) = [
+        s
+        for s in build["steps"]
+        if s.get("uses", "").startswith("actions/cache") and s["with"]["path"] == argv[-1]
+    ]
+    assert "hashFiles('annotate/history/releases.json')" in cached["with"]["key"]
+    # The CPU wheels: PyPI's are CUDA builds of several GB, for the same five files.
+    assert building["env"]["PIP_INDEX_URL"] == "https://download.pytorch.org/whl/cpu"
+    assert {"GIT_COMMITTER_NAME", "GIT_COMMITTER_EMAIL"} <= set(building["env"])
     steps = build["steps"]
+    assert steps.index(cached) < steps.index(building)
     assert steps.index(configure) < steps.index(building)
     # configure-pages' base_url has no trailing slash; the site URL gets one.
     assert building["env"]["ANNOTATE_SITE_URL"] == (
         "${{ steps." + configure["id"] + ".outputs.base_url }}/"
     )
-    uploads = [
-        s for s in build["steps"] if s.get("uses", "").startswith("actions/upload-pages-artifact")
-    ]
+    # mike builds with mkdocs.yml, strict there.
+    assert yaml.load((ROOT / "mkdocs.yml").read_text(), Loader=_Tags)["strict"] is True
+    (unpack,) = [s for s in steps if "git archive gh-pages" in s.get("run", "")]
+    uploads = [s for s in steps if s.get("uses", "").startswith("actions/upload-pages-artifact")]
     assert uploads and uploads[0]["with"]["path"] == "site"
+    assert steps.index(building) < steps.index(unpack) < steps.index(uploads[0])
+    assert "tar -x -C site" in unpack["run"]
     assert deploy["needs"] == "build"
     assert any(s.get("uses", "").startswith("actions/deploy-pages") for s in deploy["steps"])
-    assert any(s.get("with", {}).get("cache") == "pip" for s in build["steps"])
 
 
-def test_pre_commit_runs_ruff_and_the_note_check():
-    hooks = yaml.safe_load((ROOT / ".pre-commit-config.yaml").read_text())["repos"][0]["hooks"]
-    entries = {hook["entry"] for hook in hooks}
-    assert {"ruff check --fix", "annotate check"} <= entries
+class _Tags(yaml.SafeLoader):
+    """Reads `!ENV [NAME, default]` as its default."""
+
+
+_Tags.add_constructor("!ENV", lambda loader, node: loader.construct_sequence(node)[-1])
