@@ -6,6 +6,10 @@ from __future__ import annotations
 import re
 from urllib.parse import urljoin, urlsplit
 
+import pytest
+
+from tests.browser.conftest import DESKTOP, PHONE, assert_target_in_view
+
 UPSTREAM = re.compile(
     r"^https://github\.com/pytorch/pytorch/blob/[^/]+/torch/nn/modules/(\w+)\.py#L(\d+)-L(\d+)$"
 )
@@ -37,3 +41,11 @@ def test_every_function_and_line_note_links_here_and_upstream(pages):
         assert local == upstream.groups()[:2], entry
         if entry["lines"]:
             assert entry["lines"].split("-")[0] == local[1], entry
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["laptop", "phone"])
+def test_landing_on_a_line_of_a_file_page_shows_that_line(pages, viewport):
+    # Laying the notes out must not move the line the browser has scrolled to.
+    page = pages.open("files/module/#L1000", viewport=viewport)
+    page.wait_for_timeout(500)
+    assert_target_in_view(page, ids={"L1000"})
