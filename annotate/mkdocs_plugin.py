@@ -97,7 +97,9 @@ class AnnotatePlugin(BasePlugin[AnnotateConfig]):
         report.fail("note(s) would be lost", build.unshown_notes())
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
-        return show_failed_rebuilds(server, site_dir=config.site_dir, language=languages.current(config))
+        return show_failed_rebuilds(
+            server, site_dir=config.site_dir, language=languages.current(config)
+        )
 
     def on_build_error(self, *, error: Exception) -> None:
         self._close()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from annotate.site.diagrams import layers, read_directives, render_svg
+from tests.conftest import ROOT
 from tests.htmltree import parse
 
 M = "torch.nn.modules.module.Module"
@@ -96,3 +97,66 @@ def test_a_directive_inside_a_line_or_without_names_is_handled(guide):
         "<!-- annotate:callgraph -->", guide.index, guide.calls, file="t.md"
     )
     assert "names no function" in str(problem)
+
+
+def _points(d: str, steps: int = 24) -> list[tuple[float, float]]:
+    """Points along an SVG path of M, H and C commands (those the diagrams draw)."""
+    tokens = d.replace(",", " ").split()
+    points: list[tuple[float, float]] = []
+    x = y = 0.0
+    i = 0
+    while i < len(tokens):
+        command = tokens[i][0]
+        numbers = [tokens[i][1:], *tokens[i + 1 : i + 6]]
+        if command == "M":
+            x, y = float(numbers[0]), float(numbers[1])
+            i += 2
+        elif command == "H":
+            target = float(numbers[0])
+            points += [(x + (target - x) * k / steps, y) for k in range(steps + 1)]
+            x = target
+            i += 1
+        elif command == "C":
+            x1, y1, x2, y2, x3, y3 = map(float, numbers)
+            for k in range(steps + 1):
+                t = k / steps
+                u = 1 - t
+                points.append(
+                    (
+                        u**3 * x + 3 * u * u * t * x1 + 3 * u * t * t * x2 + t**3 * x3,
+                        u**3 * y + 3 * u * u * t * y1 + 3 * u * t * t * y2 + t**3 * y3,
+                    )
+                )
+            x, y = x3, y3
+            i += 6
+        else:
+            raise AssertionError(f"unexpected path command {command} in {d}")
+    return points
+
+
+def test_every_chapter_diagram_is_layered_with_no_call_through_a_box(guide):
+    drawn_any = 0
+    for chapter in sorted((ROOT / "docs" / "chapters").glob("*.md")):
+        diagrams, problems = read_directives(
+            chapter.read_text(encoding="utf-8"), guide.index, guide.calls, file=chapter
+        )
+        assert problems == []
+        for diagram in diagrams:
+            svg = parse(render_svg(diagram, guide.index))
+            boxes = [
+                tuple(float(r.attrs[k]) for k in ("x", "y", "width", "height"))
+                for r in svg.find_all("rect")
+            ]
+            # No two boxes overlap.
+            for i, (ax, ay, aw, ah) in enumerate(boxes):
+                for bx, by, bw, bh in boxes[i + 1 :]:
+                    assert ax + aw <= bx or bx + bw <= ax or ay + ah <= by or by + bh <= ay
+            paths = [p for p in svg.find_all("path") if "an-cg-head" not in p.classes]
+            assert len(paths) == len([e for e in (*diagram.edges, *diagram.seen) if e[0] != e[1]])
+            for path in paths:
+                for px, py in _points(path.attrs["d"]):
+                    for x, y, w, h in boxes:
+                        inside = x + 1 < px < x + w - 1 and y + 1 < py < y + h - 1
+                        assert not inside, f"{chapter.name}: a call runs through a box at {px, py}"
+            drawn_any += len(paths)
+    assert drawn_any > 50

@@ -11,7 +11,7 @@ from tests.chapters import CHAPTERS, REQUIRED_NOTES
 from tests.conftest import ROOT
 from tests.htmltree import parse
 
-_EXEC_FENCE = re.compile(r"^```python\b(?P<attrs>[^\n]*\bexec=\"on\"[^\n]*)$", re.MULTILINE)
+_EXEC_FENCE = re.compile(r"^[ \t]*```python\b(?P<attrs>[^\n]*\bexec=\"on\"[^\n]*)$", re.MULTILINE)
 _TITLE = re.compile(r'\btitle="(?P<title>[^"]+)"')
 
 

@@ -2,8 +2,9 @@
 
 The diagram shows the listed functions and the call paths among them (through at most two
 functions of these files that are not listed, drawn dashed), laid out in layers from caller
-to callee. It is drawn here at build time, in pure Python, because the page must not load a
-script from the network and a layered layout of a dozen boxes does not need Graphviz.
+to callee by grandalf's Sugiyama layout. It is drawn here at build time, in pure Python (a
+package from PyPI rather than Graphviz's `dot`, so that nothing but pip is needed to build),
+because the page must not load a script from the network.
 """
 
 from __future__ import annotations
@@ -149,60 +150,149 @@ def _diagram(
     )
 
 
-def layers(diagram: Diagram) -> list[list[str]]:
-    """Nodes in columns, callers left of callees, ordered to keep crossings few."""
-    order = {n: i for i, n in enumerate(diagram.nodes)}
-    forward = _acyclic(diagram)
-    depth = dict.fromkeys(diagram.nodes, 0)
-    for _ in diagram.nodes:  # longest path; the edges are acyclic, so this settles
-        for a, b in forward:
-            depth[b] = max(depth[b], depth[a] + 1)
-    columns: list[list[str]] = [[] for _ in range(max(depth.values()) + 1)]
-    for node in diagram.nodes:
-        columns[depth[node]].append(node)
-    for sweep in range(4):
-        backward = sweep % 2 == 1
-        sequence = range(len(columns) - 2, -1, -1) if backward else range(1, len(columns))
-        for i in sequence:
-            neighbour = columns[i + 1] if backward else columns[i - 1]
-            place = {n: k for k, n in enumerate(neighbour)}
+@dataclass(kw_only=True)
+class _Box:
+    """What grandalf reads of a vertex (its size) and writes (its centre)."""
 
-            def centre(
-                node: str, place: dict[str, int] = place, backward: bool = backward
-            ) -> float:
-                linked = [
-                    place[b if backward else a]
-                    for a, b in forward
-                    if (a == node if backward else b == node) and (b if backward else a) in place
-                ]
-                return sum(linked) / len(linked) if linked else order[node] / len(order)
-
-            columns[i].sort(key=lambda n: (centre(n), order[n]))
-    return columns
+    w: float
+    h: float
+    xy: tuple[float, float] = (0.0, 0.0)
 
 
-def _acyclic(diagram: Diagram) -> list[tuple[str, str]]:
-    """The edges with those that close a cycle left out (they are drawn, not layered)."""
-    state: dict[str, int] = {}
-    kept: list[tuple[str, str]] = []
-    out: dict[str, list[str]] = {}
-    for a, b in (*diagram.edges, *diagram.seen):
-        out.setdefault(a, []).append(b)
+class _Route:
+    """What grandalf writes of an edge: the centres it passes, end to end."""
 
-    def visit(node: str) -> None:
-        state[node] = 1
-        for nxt in out.get(node, []):
-            if state.get(nxt) == 1:
+    points: list[tuple[float, float]]
+
+    def __init__(self) -> None:
+        self.points = []
+
+    def setpath(self, points: list[tuple[float, float]]) -> None:
+        self.points = list(points)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Layout:
+    """Where a diagram's boxes and edges stand, left to right from caller to callee."""
+
+    boxes: dict[str, tuple[float, float, float]]
+    """Each node's left, top and width (every box is `_BOX_H` tall)."""
+    paths: dict[tuple[str, str], str]
+    """Each drawn call's SVG path, from the caller's box to the callee's."""
+    width: float
+    height: float
+
+
+def _layer_out(diagram: Diagram, width: dict[str, float]) -> Layout:
+    """Sugiyama's layered layout (grandalf): ranks from caller to callee, crossings reduced by
+    ordering within ranks, and a dummy vertex in every rank a long call crosses, so that a
+    call runs between boxes, never through one. Grandalf lays ranks top to bottom: each box
+    goes in turned (its height across the rank), and the result is turned back."""
+    from grandalf.graphs import Edge, Graph, Vertex
+    from grandalf.layouts import SugiyamaLayout
+
+    vertex = {n: Vertex(n) for n in diagram.nodes}
+    for node, v in vertex.items():
+        v.view = _Box(w=_BOX_H, h=width[node])
+    calls = [(a, b) for a, b in (*diagram.edges, *diagram.seen) if a != b]
+    edges = {(a, b): Edge(vertex[a], vertex[b]) for a, b in calls}
+    for edge in edges.values():
+        edge.view = _Route()
+    graph = Graph(list(vertex.values()), list(edges.values()))
+    boxes: dict[str, tuple[float, float, float]] = {}
+    paths: dict[tuple[str, str], str] = {}
+    singles: list[str] = []
+    top = float(_MARGIN)
+    right = 0.0
+    for part in graph.C:
+        members = [v.data for v in part.sV]
+        if len(members) == 1:
+            singles.append(members[0])
+            continue
+        sugiyama = SugiyamaLayout(part)
+        sugiyama.xspace, sugiyama.yspace = _GAP_Y, _GAP_X
+        sugiyama.init_all()
+        sugiyama.draw(4)
+        # Turned back: grandalf's y is our x (the rank), its x our y.
+        centre = {n: (vertex[n].view.xy[1], vertex[n].view.xy[0]) for n in members}
+        rank = {n: sugiyama.grx[vertex[n]].rank for n in members}
+        column: dict[int, tuple[float, float]] = {}
+        for n in members:
+            x = centre[n][0]
+            low, high = column.get(rank[n], (x, x))
+            column[rank[n]] = (min(low, x - width[n] / 2), max(high, x + width[n] / 2))
+        left = min(low for low, _ in column.values())
+        upper = min(y for _, y in centre.values()) - _BOX_H / 2
+        dx, dy = _MARGIN - left, top - upper
+        for n in members:
+            x, y = centre[n]
+            boxes[n] = (x - width[n] / 2 + dx, y - _BOX_H / 2 + dy, width[n])
+        bounds = {r: (low + dx, high + dx) for r, (low, high) in column.items()}
+        for (a, b), edge in edges.items():
+            if vertex[a] not in part.sV:
                 continue
-            kept.append((node, nxt))
-            if nxt not in state:
-                visit(nxt)
-        state[node] = 2
+            points = [(y + dx, x + dy) for x, y in edge.view.points]
+            paths[a, b] = _route(points, boxes[a], boxes[b], bounds)
+        bottom = max(y + _BOX_H for _, y, _ in (boxes[n] for n in members))
+        right = max(right, max(high for _, high in bounds.values()))
+        top = bottom + 2 * _GAP_Y
+    # Functions that call none of the others and are called by none: in rows below.
+    row = max(right, 480.0)
+    x = float(_MARGIN)
+    for node in singles:
+        if x > _MARGIN and x + width[node] > row:
+            x, top = float(_MARGIN), top + _BOX_H + _GAP_Y
+        boxes[node] = (x, top, width[node])
+        right = max(right, x + width[node])
+        x += width[node] + _GAP_Y
+    if singles:
+        top += _BOX_H + 2 * _GAP_Y
+    return Layout(
+        boxes=boxes, paths=paths, width=right + _MARGIN, height=top - 2 * _GAP_Y + _MARGIN
+    )
 
-    for node in diagram.nodes:
-        if node not in state:
-            visit(node)
-    return kept
+
+def _route(
+    points: list[tuple[float, float]],
+    start: tuple[float, float, float],
+    end: tuple[float, float, float],
+    columns: dict[int, tuple[float, float]],
+) -> str:
+    """A call through grandalf's centres, as an SVG path that leaves and enters each column
+    level (through the rank a dummy vertex holds free) and bends only between columns."""
+    spans = sorted(columns.values())
+
+    def span(x: float) -> tuple[float, float]:
+        return min(
+            spans, key=lambda s: 0 if s[0] - 1 <= x <= s[1] + 1 else abs(x - (s[0] + s[1]) / 2)
+        )
+
+    forward = points[-1][0] > points[0][0]
+    sy = points[0][1]
+    x0 = start[0] + start[2] if forward else start[0]
+    d = [f"M{x0:.1f},{sy:.1f}"]
+    for (px, py), (qx, qy) in pairwise(points):
+        p_lo, p_hi = span(px)
+        q_lo, q_hi = span(qx)
+        out, into = (p_hi, q_lo) if forward else (p_lo, q_hi)
+        d.append(f"H{out:.1f}")
+        bend = (into - out) / 2
+        d.append(f"C{out + bend:.1f},{py:.1f} {into - bend:.1f},{qy:.1f} {into:.1f},{qy:.1f}")
+    x1 = end[0] if forward else end[0] + end[2]
+    d.append(f"H{x1:.1f}")
+    return " ".join(d)
+
+
+def layers(diagram: Diagram) -> list[list[str]]:
+    """Nodes in columns, callers left of callees, each column top to bottom."""
+    width = {n: len(n) * _CHAR for n in diagram.nodes}
+    placed = _layer_out(diagram, width).boxes
+    lefts = sorted({round(x + w / 2) for x, _, w in placed.values()})
+    columns: dict[int, list[str]] = {}
+    for node in sorted(diagram.nodes, key=lambda n: placed[n][1]):
+        x, _, w = placed[node]
+        columns.setdefault(lefts.index(round(x + w / 2)), []).append(node)
+    return [columns[i] for i in sorted(columns)]
 
 
 def render_svg(
@@ -211,64 +301,58 @@ def render_svg(
     """The diagram as inline SVG, labelled in `language`; each box is an autorefs element, so it
     links to its function."""
     _ = labels.gettext(language)
-    columns = layers(diagram)
     label = {n: index.objects[n].short for n in diagram.nodes}
     width = {n: len(label[n]) * _CHAR + 2 * _PAD_X for n in diagram.nodes}
-    col_w = [max(width[n] for n in col) for col in columns]
-    height = max(len(col) for col in columns) * (_BOX_H + _GAP_Y) - _GAP_Y
-    pos: dict[str, tuple[float, float]] = {}
-    x: float = _MARGIN
-    for col, w in zip(columns, col_w, strict=True):
-        col_h = len(col) * (_BOX_H + _GAP_Y) - _GAP_Y
-        y = _MARGIN + (height - col_h) / 2
-        for node in col:
-            pos[node] = (x + (w - width[node]) / 2, y)
-            y += _BOX_H + _GAP_Y
-        x += w + _GAP_X
-    total_w = x - _GAP_X + _MARGIN
-    total_h = height + 2 * _MARGIN
+    layout = _layer_out(diagram, width)
+    total_w, total_h = layout.width, layout.height
     marker = f"an-arrow-{number}"
     parts = [
         f'<svg class="an-callgraph-svg" xmlns="http://www.w3.org/2000/svg" role="img" '
-        f'viewBox="0 0 {total_w:.0f} {total_h:.0f}" width="{total_w:.0f}" '
+        f'viewBox="0 0 {total_w:.0f} {total_h:.0f}" width="{total_w:.0f}" height="{total_h:.0f}" '
         f'aria-label="{escape(_("Call graph of %(names)s", names=", ".join(label[n] for n in diagram.nodes)))}">',
         f'<defs><marker id="{marker}" viewBox="0 0 8 8" refX="8" refY="4" markerWidth="7" '
         f'markerHeight="7" orient="auto"><path class="an-cg-head" d="M0,0 L8,4 L0,8 z"/></marker></defs>',
     ]
-    for (a, b), kind in [(e, "an-cg-edge") for e in diagram.edges] + [
+    for edge, kind in [(e, "an-cg-edge") for e in diagram.edges] + [
         (e, "an-cg-seen") for e in diagram.seen
     ]:
-        ax, ay = pos[a][0] + width[a], pos[a][1] + _BOX_H / 2
-        bx, by = pos[b][0], pos[b][1] + _BOX_H / 2
-        if bx > ax:
-            bend = (bx - ax) / 2
-            d = f"M{ax:.1f},{ay:.1f} C{ax + bend:.1f},{ay:.1f} {bx - bend:.1f},{by:.1f} {bx:.1f},{by:.1f}"
-        else:  # a call back to an earlier column: loop under the boxes
-            low = max(ay, by) + _BOX_H
-            d = f"M{ax:.1f},{ay:.1f} C{ax + 40:.1f},{low:.1f} {bx - 40:.1f},{low:.1f} {bx:.1f},{by:.1f}"
+        if edge not in layout.paths:
+            continue  # a function calling itself: its own chapter says so
         title = f"<title>{_('seen at run time')}</title>" if kind == "an-cg-seen" else ""
-        parts.append(f'<path class="{kind}" d="{d}" marker-end="url(#{marker})">{title}</path>')
+        parts.append(
+            f'<path class="{kind}" d="{layout.paths[edge]}" marker-end="url(#{marker})">{title}</path>'
+        )
     for node in diagram.nodes:
-        nx, ny = pos[node]
+        nx, ny, w = layout.boxes[node]
         kind = "an-cg-node" if node in diagram.listed else "an-cg-node an-cg-via"
         parts.append(
             f'<autoref identifier="{node}"><g class="{kind}">'
             f"<title>{escape(node)}</title>"
-            f'<rect x="{nx:.1f}" y="{ny:.1f}" width="{width[node]:.1f}" height="{_BOX_H}" rx="4"/>'
-            f'<text x="{nx + width[node] / 2:.1f}" y="{ny + _BOX_H / 2:.1f}" '
+            f'<rect x="{nx:.1f}" y="{ny:.1f}" width="{w:.1f}" height="{_BOX_H}" rx="4"/>'
+            f'<text x="{nx + w / 2:.1f}" y="{ny + _BOX_H / 2:.1f}" '
             f'text-anchor="middle" dominant-baseline="central">{escape(label[node])}</text>'
             "</g></autoref>"
         )
     parts.append("</svg>")
+    # What each kind of line and box means; a kind the diagram does not draw is not listed.
+    legend = [
+        '<span class="an-cg-key an-cg-key-edge" aria-hidden="true"></span> '
+        + _("calls read from the code, caller to callee")
+    ]
+    if any(n not in diagram.listed for n in diagram.nodes):
+        legend.append(
+            '<span class="an-cg-key an-cg-key-via" aria-hidden="true"></span> '
+            + _("dashed box: a function not listed, on the way between two that are")
+        )
+    if diagram.seen:
+        legend.append(
+            '<span class="an-cg-key an-cg-key-seen" aria-hidden="true"></span> '
+            + _("Dotted arrows: calls the examples made that reading the code cannot resolve.")
+        )
+    caption = f'<figcaption class="an-cg-legend">{" · ".join(legend)}</figcaption>'
     # Out of search: box labels would otherwise open every result's preview.
-    legend = (
-        '<figcaption class="an-cg-legend">'
-        + _("Dotted arrows: calls the examples made that reading the code cannot resolve.")
-        + "</figcaption>"
-        if diagram.seen
-        else ""
-    )
-    return f'<figure class="an-callgraph" data-search-exclude>{"".join(parts)}{legend}</figure>'
+    drawing = f'<div class="an-cg-scroll">{"".join(parts)}</div>'
+    return f'<figure class="an-callgraph" data-search-exclude>{drawing}{caption}</figure>'
 
 
 _SVG = re.compile(r'<svg class="an-callgraph-svg".*?</svg>', re.S)

@@ -6,7 +6,9 @@ from __future__ import annotations
 import re
 from urllib.parse import urljoin, urlsplit
 
-from tests.browser.conftest import assert_target_in_view
+import pytest
+
+from tests.browser.conftest import DESKTOP, PHONE, assert_target_in_view
 
 UPSTREAM = re.compile(
     r"^https://github\.com/pytorch/pytorch/blob/[^/]+/torch/nn/modules/(\w+)\.py#L(\d+)-L(\d+)$"
@@ -55,3 +57,11 @@ def test_a_page_opened_at_a_line_far_down_keeps_that_line_in_view(pages):
     assert_target_in_view(page, ids={target})
     page.wait_for_timeout(1500)  # and it stays there once the page has settled
     assert_target_in_view(page, ids={target})
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["laptop", "phone"])
+def test_landing_on_a_line_of_a_file_page_shows_that_line(pages, viewport):
+    # Laying the notes out must not move the line the browser has scrolled to.
+    page = pages.open("files/module/#L1000", viewport=viewport)
+    page.wait_for_timeout(500)
+    assert_target_in_view(page, ids={"L1000"})
