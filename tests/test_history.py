@@ -306,6 +306,40 @@ def test_the_guide_shows_load_state_dict_history_with_the_assign_release(site):
     )
 
 
+def test_the_file_page_shows_every_class_and_function_history(site, guide):
+    """Beside every class and function of the whole-file page: the release that added it and
+    those that changed it; the diffs only of what no chapter shows with them."""
+    from tests.htmltree import parse
+
+    record = read_record()
+    tree = parse((site / "files/module/index.html").read_text(encoding="utf-8"))
+    entries = {a.attrs["data-an-links"]: a for a in tree.find_all("aside", cls="an-links")}
+    objects = [
+        o
+        for o in guide.index.objects.values()
+        if o.file.endswith("/module.py") and o.kind in ("class", "function")
+    ]
+    assert len(entries) == len(objects) > 50
+    shown = {
+        d.attrs.get("data-an-links")
+        for html in (site / "chapters").rglob("index.html")
+        for d in parse(html.read_text(encoding="utf-8")).find_all("div", cls="an-links")
+    }
+    changed_objects = 0
+    for obj in objects:
+        entry = entries[obj.path]
+        summary = entry.find_all("summary")[0].all_text()
+        added = next(r.version for r in record.releases if obj.path in r.objects)
+        assert f"Added in torch {added}" in summary, (obj.path, summary)
+        changed = bool(entry.find_all("p", cls="an-history-change"))
+        assert changed == ("changed in" in summary), (obj.path, summary)
+        changed_objects += changed
+        in_chapter = (guide.index.public_path(obj.path) or obj.path) in shown
+        diffs = bool(entry.find_all("div", cls="an-history-diff"))
+        assert diffs == (changed and not in_chapter), (obj.path, in_chapter)
+    assert changed_objects > 10
+
+
 def _parent_of(tree, node):
     return next(n for n in tree.iter() if node in n.children)
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from annotate.site.drift_views import line_drift_view, object_drift_view, translation_mark
+from annotate.site.history_views import history_view
 from annotate.site.links import anchor_wrap, file_href, object_links, release_tag
 from annotate.site.partials import render
 from annotate.site.segments import Mark, cut, upstream_url
@@ -17,6 +18,7 @@ if TYPE_CHECKING:
     from annotate.guide import Guide
     from annotate.notes.attach import AttachedLineNote, AttachedNote
     from annotate.site.drift_views import DriftView, LineDriftView
+    from annotate.site.history_views import HistoryView
     from annotate.site.links import LinksView
     from annotate.source.index import ObjectInfo
 
@@ -53,6 +55,10 @@ class LinksEntry:
     obj: ObjectInfo
     upstream: str
     links: LinksView
+    history: HistoryView | None = None
+    """When torch added it and changed it (`annotate_history_body.html.jinja`)."""
+    diffs: bool = True
+    """Whether the history shows its diffs: not where a chapter shows the object and them."""
 
 
 Entry = ObjectNoteEntry | LineNoteEntry | LinksEntry
@@ -164,6 +170,8 @@ def render_file(
                     obj=obj,
                     upstream=upstream_url(snapshot, obj.file, obj.lineno, obj.endlineno),
                     links=object_links(guide, obj),
+                    history=history_view(obj.path, snapshot.release, language=guide.language),
+                    diffs=obj.path not in in_chapters,
                 ),
             ),
         )
