@@ -43,7 +43,9 @@ def test_a_cell_leads_to_the_chapter_that_embeds_it(pages):
         page, page.locator('[data-an-path="torch.nn.modules.module.Module._save_to_state_dict"]')
     )
     page.wait_for_url("**/chapters/state-dict/#*")
-    expect(page.locator("h1")).to_contain_text("state_dict")
+    # Instant navigation changes the address first, then fetches and swaps in the page (a long
+    # chapter takes seconds on a busy machine).
+    expect(page.locator("h1")).to_contain_text("state_dict", timeout=30_000)
     assert_target_in_view(page, ids={"torch.nn.Module._save_to_state_dict"})
 
     page.go_back()
@@ -53,5 +55,5 @@ def test_a_cell_leads_to_the_chapter_that_embeds_it(pages):
         page, page.locator('[data-an-path="torch.nn.modules.container.Sequential.__init__"]')
     )
     page.wait_for_url("**/chapters/containers/#*")
-    expect(page.locator("h1")).to_contain_text("container.py")
+    expect(page.locator("h1")).to_contain_text("container.py", timeout=30_000)
     assert_target_in_view(page, ids={"torch.nn.Sequential.__init__"})
