@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from annotate.site.drift_views import DriftView, LineDriftView
     from annotate.site.history_views import HistoryView
     from annotate.site.links import LinksView
+    from annotate.site.segments import Segment
     from annotate.source.index import ObjectInfo
 
 
@@ -189,23 +190,9 @@ def render_file(
     for obj in index.objects.values():
         if obj.file == relpath and obj.kind != "module" and obj.kind not in ("class", "function"):
             anchors.setdefault(obj.lineno, []).append(obj.path)
-    segments = cut(
-        lines,
-        1,
-        len(lines),
-        marks,
-        id_prefix="",
-        anchors=anchors,
-        wrap=anchor_wrap(guide.calls, relpath, href),
-        folds=docstring_spans(index, relpath),
-        language=guide.language,
-    )
-    starts = {seg.start for seg in segments}
-    for lineno, obj in headed.items():
-        if lineno not in starts:  # inside another mark's piece: an anchor there instead
-            anchors.setdefault(lineno, []).append(obj.path)
-    if any(lineno not in starts for lineno in headed):
-        segments = cut(
+
+    def listing() -> list[Segment[Entry]]:
+        return cut(
             lines,
             1,
             len(lines),
@@ -214,7 +201,17 @@ def render_file(
             anchors=anchors,
             wrap=anchor_wrap(guide.calls, relpath, href),
             folds=docstring_spans(index, relpath),
+            language=guide.language,
         )
+
+    segments = listing()
+    starts = {seg.start for seg in segments}
+    for lineno, obj in headed.items():
+        if lineno not in starts:  # inside another mark's piece: an anchor there instead
+            anchors.setdefault(lineno, []).append(obj.path)
+    if any(lineno not in starts for lineno in headed):
+        # Cut again with those anchors, in the page's language as the first time.
+        segments = listing()
     rows = [
         Row(
             code_html=seg.code_html,
