@@ -54,3 +54,38 @@ def test_example(runner: ExampleRunner, example: Example, history: tuple[Example
     if error.where != example.where:
         pytest.skip(f"an earlier example of its session fails: {error.where}")
     pytest.fail(str(error), pytrace=False)
+
+
+def test_the_first_pass_finds_the_examples_rendering_runs():
+    """The first pass only runs each example; rendering the page runs the very same ones."""
+    from markdown import Markdown
+
+    from annotate.examples.fences import ExampleFences, register_fences
+    from annotate.examples.runner import ExampleResult
+
+    pages = [p for p in sorted(DOCS.rglob("*.md")) if "```py" in p.read_text(encoding="utf-8")]
+    assert len(pages) >= 8
+    for path in pages:
+        rendered: list[tuple[Example, tuple[Example, ...]]] = []
+
+        def record(example, /, *, history, found=rendered):
+            found.append((example, tuple(history)))
+            return ExampleResult(output="out", torch="0", cached=True)
+
+        fences = ExampleFences(record)
+        md = Markdown(
+            extensions=list(CONFIG.markdown_extensions),
+            extension_configs=register_fences(dict(CONFIG.mdx_configs), fences.format),
+        )
+        page = path.relative_to(ROOT).as_posix()
+        text = path.read_text(encoding="utf-8")
+        fences.start_page(page, text)
+        md.convert(text)
+        first_pass = collect_examples(
+            path,
+            page=page,
+            extensions=CONFIG.markdown_extensions,
+            extension_configs=CONFIG.mdx_configs,
+        )
+        assert rendered, page
+        assert first_pass == rendered, page

@@ -118,8 +118,11 @@ class ExampleFences:
         *,
         decorate: Callable[[ExampleResult], str] | None = None,
         stamp: str = "ran on torch <code>%(version)s</code>",
+        render: bool = True,
     ) -> None:
+        """`render=False` only runs each example (through `run`), rendering nothing."""
         self._run = run
+        self._render = render
         self._decorate = decorate
         """HTML to show under an example's output (its trace), from its result."""
         self._stamp = stamp
@@ -200,7 +203,12 @@ class ExampleFences:
             return results[-1].output
 
         try:
-            html = str(base_format(language="python", run=run, code=source, md=md, **options))
+            if self._render:
+                html = str(base_format(language="python", run=run, code=source, md=md, **options))
+            else:
+                # The one call of `run` base_format makes, without highlighting and converting.
+                run(source)
+                html = ""
         except ExampleError as error:
             return self._fail(error, example.session)
         except Exception as error:  # superfences would swallow it and show the fence unrun
@@ -270,7 +278,7 @@ def collect_examples(
         found.append((example, tuple(history)))
         return ExampleResult(output="", torch="", cached=True)
 
-    fences = ExampleFences(record)
+    fences = ExampleFences(record, render=False)
     md = Markdown(
         extensions=list(extensions),
         extension_configs=register_fences(extension_configs, fences.format),
