@@ -9,13 +9,14 @@ because the page must not load a script from the network.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import deque
 from collections.abc import Collection
 from dataclasses import dataclass
 from html import escape
 from itertools import pairwise
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from annotate.errors import Problem, did_you_mean
 from annotate.site import labels
@@ -183,19 +184,48 @@ class Layout:
     height: float
 
 
+@functools.cache
+def _numbered() -> tuple[Any, Any]:
+    """grandalf's vertex and edge, hashed by their number in the diagram.
+
+    grandalf keeps both in sets, whose order would follow the objects' addresses: the same
+    diagram came out laid out differently from one build to the next.
+    """
+    from grandalf.graphs import Edge, Vertex
+
+    class NumberedVertex(Vertex):
+        def __init__(self, data: str, number: int) -> None:
+            super().__init__(data)
+            self.number = number
+
+        def __hash__(self) -> int:
+            return self.number
+
+    class NumberedEdge(Edge):
+        def __init__(self, x: Any, y: Any, number: int) -> None:
+            super().__init__(x, y)
+            self.number = number
+
+        def __hash__(self) -> int:
+            return self.number
+
+    return NumberedVertex, NumberedEdge
+
+
 def _layer_out(diagram: Diagram, width: dict[str, float]) -> Layout:
     """Sugiyama's layered layout (grandalf): ranks from caller to callee, crossings reduced by
     ordering within ranks, and a dummy vertex in every rank a long call crosses, so that a
     call runs between boxes, never through one. Grandalf lays ranks top to bottom: each box
     goes in turned (its height across the rank), and the result is turned back."""
-    from grandalf.graphs import Edge, Graph, Vertex
+    from grandalf.graphs import Graph
     from grandalf.layouts import SugiyamaLayout
 
-    vertex = {n: Vertex(n) for n in diagram.nodes}
+    vertex_type, edge_type = _numbered()
+    vertex = {n: vertex_type(n, number) for number, n in enumerate(diagram.nodes)}
     for node, v in vertex.items():
         v.view = _Box(w=_BOX_H, h=width[node])
     calls = [(a, b) for a, b in (*diagram.edges, *diagram.seen) if a != b]
-    edges = {(a, b): Edge(vertex[a], vertex[b]) for a, b in calls}
+    edges = {(a, b): edge_type(vertex[a], vertex[b], number) for number, (a, b) in enumerate(calls)}
     for edge in edges.values():
         edge.view = _Route()
     graph = Graph(list(vertex.values()), list(edges.values()))
