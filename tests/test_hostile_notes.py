@@ -131,3 +131,29 @@ def test_references_that_resolve_or_sit_in_code_are_fine(tmp_path, index):
 
     body = "See [to][torch.nn.Module.to], [Module.cuda][], `[x][torch.nn.Module.nope]`.\n"
     assert broken_references(read_note(write_note(tmp_path, "note.md", HEAD + body)), index) == []
+
+
+def test_reading_the_notes_again_gives_what_reading_them_anew_gives(tmp_path):
+    """`mkdocs serve` reads the folder after every edit: unchanged files are not judged again,
+    and a changed one is, whatever it became."""
+    import annotate.notes.read as read
+
+    good = "---\ntarget: torch.nn.Module.to\n---\nMoves it.\n"
+    write_note(tmp_path, "module/Module.to.md", good)
+    write_note(tmp_path, "module/Module.cuda.md", good.replace(".to", ".cuda"))
+    first, problems = collect_notes(tmp_path)
+    assert problems == []
+    judged = []
+    original = read.read_note
+    try:
+        read.read_note = lambda *a, **k: judged.append(a[0].name) or original(*a, **k)
+        again, problems = collect_notes(tmp_path)
+        assert (again, problems, judged) == (first, [], [])
+        write_note(tmp_path, "module/Module.to.md", good.replace("Moves it.", "<b onclick=x>y</b>"))
+        edited, problems = collect_notes(tmp_path)
+    finally:
+        read.read_note = original
+    assert judged == ["Module.to.md"]
+    assert [p.file.name for p in problems] == ["Module.to.md"]
+    assert [n.name for n in edited] == ["module/Module.cuda.md"]
+    assert collect_notes(tmp_path)[1] == problems  # the refusal is remembered, not forgotten

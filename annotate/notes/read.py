@@ -22,6 +22,7 @@ import difflib
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -323,6 +324,7 @@ def collect_notes(notes_dir: Path | str, /) -> tuple[list[Note], list[Problem]]:
     notes_dir = Path(notes_dir)
     notes: list[Note] = []
     problems: list[Problem] = []
+    seen: dict[tuple[Path, Path, bytes], Any] = {}
     inside = notes_dir.resolve()
     for file in sorted(p for p in notes_dir.rglob("*") if p.is_file() or p.is_symlink()):
         if file.is_symlink() and not file.resolve().is_relative_to(inside):
@@ -339,11 +341,41 @@ def collect_notes(notes_dir: Path | str, /) -> tuple[list[Note], list[Problem]]:
             if file.name not in IGNORED_FILES:
                 problems.append(_misnamed(file))
             continue
-        try:
-            notes.append(read_note(file, notes_dir=notes_dir))
-        except NoteError as error:
-            problems.extend(error.problems)
+        note, unread = _read_again(file, notes_dir, seen)
+        if note is not None:
+            notes.append(note)
+        problems.extend(unread)
+    _LAST_READ.clear()
+    _LAST_READ.update(seen)
     return notes, problems
+
+
+_LAST_READ: dict[tuple[Path, Path, bytes], tuple[Note | None, tuple[Problem, ...]]] = {}
+"""What the last `collect_notes` read, by file and content: `mkdocs serve` reads every note again
+after each edit, and judging a note (its Markdown, its HTML as a browser reads it) is the cost."""
+
+
+def _read_again(
+    file: Path, notes_dir: Path, seen: dict[tuple[Path, Path, bytes], Any]
+) -> tuple[Note | None, tuple[Problem, ...]]:
+    """`read_note`, or what it returned for the same bytes of `file` in the last collection."""
+    try:
+        key = (file, notes_dir, file.read_bytes())
+    except OSError:
+        key = None  # read_note says why
+    if key is not None and key in _LAST_READ:
+        seen[key] = _LAST_READ[key]
+        return seen[key]
+    try:
+        result: tuple[Note | None, tuple[Problem, ...]] = (
+            read_note(file, notes_dir=notes_dir),
+            (),
+        )
+    except NoteError as error:
+        result = (None, tuple(error.problems))
+    if key is not None:
+        seen[key] = result
+    return result
 
 
 IGNORED_FILES = frozenset({"notes.lock.json", ".gitkeep", ".DS_Store"})

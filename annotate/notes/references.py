@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import html
 import re
-from functools import cache
+from functools import cache, lru_cache
 from typing import TYPE_CHECKING
 
 from markdown import Markdown
@@ -32,11 +32,17 @@ def _markdown() -> Markdown:
 
 def references(text: str) -> list[tuple[str, bool]]:
     """Each identifier autorefs would look up in `text`, and whether it may be a heading's slug."""
+    return list(_references(text))
+
+
+# Bounded: `mkdocs serve` asks again for every note's text after each edit.
+@lru_cache(maxsize=4096)
+def _references(text: str) -> tuple[tuple[str, bool], ...]:
     found = []
     for match in _AUTOREF.finditer(_markdown().reset().convert(text)):
         attributes = dict(_ATTRIBUTE.findall(match[1]))
         found.append((html.unescape(attributes.get("identifier", "")), "slug" in attributes))
-    return found
+    return tuple(found)
 
 
 def broken_references(note: Note, index: ObjectIndex) -> list[Problem]:
