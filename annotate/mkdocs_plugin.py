@@ -11,6 +11,7 @@ from annotate.mkdocs_adapter import caches, languages, pages, report, setup, sit
 from annotate.mkdocs_adapter.options import AnnotateConfig
 from annotate.site import labels
 from annotate.site.diagrams import svg_links_as_xlink
+from annotate.site.search_view import SetAside
 from annotate.site.serve_errors import show_failed_rebuilds
 
 if TYPE_CHECKING:
@@ -36,11 +37,14 @@ class AnnotatePlugin(BasePlugin[AnnotateConfig]):
         self.build: SiteBuild | None = None
         """The build under way, one per language."""
         self._urls: list[str] = []
+        self._aside = SetAside()
+        """What search need not parse of each page, set aside until the page is written."""
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         if self.setup is None or self.setup.config is not config:
             self.setup = setup.read(config, self.config, fence=caches.weakly(self._format_example))
         self._close()
+        self._aside = SetAside()
         self.build = setup.new_build(self.setup, self.config, config)
         return config
 
@@ -75,15 +79,19 @@ class AnnotatePlugin(BasePlugin[AnnotateConfig]):
             self._urls.append(page.canonical_url)
         return pages.complete_html(self._build(), html, page, config, files)
 
+    # After mkdocs-static-i18n's (50), which points the switch at this page in each language;
+    # before search's (0), which parses the page.
+    @event_priority(40)
     def on_page_context(
         self, context: TemplateContext, *, page: Page, config: MkDocsConfig, nav: Navigation
     ) -> TemplateContext:
-        # After mkdocs-static-i18n's (50), which points the switch at this page in each language.
         languages.point_switch_at_homes(config)
+        if page.content:
+            page.content = self._aside.cut(page.url, page.content)
         return context
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
-        return svg_links_as_xlink(output)
+        return svg_links_as_xlink(self._aside.put_back(page.url, output))
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         build = self._build()
