@@ -152,3 +152,15 @@ def test_the_example_options_make_the_limits(bilingual):
     assert limits.memory_mb == options.example_memory_mb
     assert limits.output_mb == options.example_output_mb
     assert limits.sandbox == options.example_sandbox
+
+
+def test_the_examples_first_pass_reads_pages_without_rendering_objects(bilingual, tmp_path):
+    """mkdocstrings and autorefs add their extensions to the site's list after this plugin set
+    up: the first pass, which only looks for examples, must not render every object again."""
+    bilingual.site_dir = str(tmp_path / "site")
+    config = bilingual.plugins.on_config(bilingual)
+    extensions, _ = config.plugins["annotate"].setup.unbound_markdown
+    names = {type(e).__module__.split(".")[0] for e in config.markdown_extensions}
+    assert "mkdocstrings" in names
+    assert "mkdocstrings" not in {type(e).__module__.split(".")[0] for e in extensions}
+    assert all(isinstance(e, str) or e in config.markdown_extensions for e in extensions)

@@ -78,7 +78,9 @@ def read(
         mkdocstrings.config.custom_templates = str(theme.TEMPLATES_DIR)
     mkdocstrings.config.handlers.setdefault("python", {})["paths"] = [str(guide.snapshot.root)]
     markdown_exec = config.plugins.get("markdown-exec")
-    unbound = (config.markdown_extensions, dict(config.mdx_configs))
+    # Copies: the plugins after this one (mkdocstrings, autorefs) add their extensions to the
+    # lists themselves, and the first pass over the examples has no use for them.
+    unbound = (list(config.markdown_extensions), dict(config.mdx_configs))
     with report.library_errors():
         releases_up_to(guide.snapshot.release)  # a damaged release record stops here
         config.mdx_configs = register_fences(
