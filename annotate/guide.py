@@ -72,7 +72,7 @@ def read_guide(
     for; an orphaned note is a problem too, unless `allow_orphaned`, which leaves it out.
     """
     snapshot = take_snapshot(snapshot_dir, torch_root=torch_root)
-    index = build_index(snapshot)
+    index, calls = _sources(snapshot)
     notes, unread = collect_notes(notes_dir) if Path(notes_dir).is_dir() else ([], [])
     check = check_notes(notes, index, read_lock(lock_file or Path(notes_dir) / LOCK_NAME))
     problems = [*unread, *(() if allow_orphaned else check.orphaned), *check.invalid]
@@ -83,10 +83,24 @@ def read_guide(
         all_notes=check.attached,
         located=check.located,
         states=check.located.states(),
-        calls=build_call_graph(index),
+        calls=calls,
         translations={t.note.name: t for t in check.translations},
     )
     return guide, problems
+
+
+_LAST_SOURCES: dict[tuple[str, str], tuple[ObjectIndex, CallGraph]] = {}
+"""The index and call graph of the last snapshot read, by its folder and content: under
+`mkdocs serve` every rebuild reads the same two files again."""
+
+
+def _sources(snapshot: Snapshot, /) -> tuple[ObjectIndex, CallGraph]:
+    key = (str(snapshot.root), snapshot.fingerprint)
+    if key not in _LAST_SOURCES:
+        index = build_index(snapshot)
+        _LAST_SOURCES.clear()
+        _LAST_SOURCES[key] = (index, build_call_graph(index))
+    return _LAST_SOURCES[key]
 
 
 def load_guide(

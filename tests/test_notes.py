@@ -201,3 +201,22 @@ def test_two_line_notes_on_one_line_are_refused(tmp_path, index):
     path, (problem,) = problems_of(tmp_path, text, index)
     assert str(problem).startswith(f"{path}:10: line ")
     assert "already has the line note on `return self._apply(convert)`" in problem.message
+
+
+def test_locating_again_reuses_only_what_did_not_change(index):
+    """`mkdocs serve` locates every note again after each edit: a note, its lock entry and the
+    index unchanged give the note located before; any of them changed, it is located anew."""
+    from annotate.drift.lock import read_lock
+    from annotate.drift.states import NoteState
+    from annotate.notes.read import collect_notes
+
+    notes, _ = collect_notes(NOTES)
+    lock = read_lock(NOTES / "notes.lock.json")
+    first = locate_notes(notes, index, lock)
+    again = locate_notes(notes, index, lock)
+    assert all(a is b for a, b in zip(first.notes, again.notes, strict=True))
+    name = "module/Module.to.md"
+    unlocked = Lock(entries={k: v for k, v in lock.entries.items() if k != name})
+    changed = {d.note.name: d for d in locate_notes(notes, index, unlocked).notes}
+    assert changed[name].target_state is NoteState.UNLOCKED
+    assert {d.note.name: d.target_state for d in first.notes}[name] is not NoteState.UNLOCKED

@@ -126,10 +126,24 @@ class LocatedNotes:
 def locate_notes(notes: Sequence[Note], index: ObjectIndex, lock: Lock) -> LocatedNotes:
     """Every note of `notes` located in `index`, with its state given what `lock` recorded."""
     names = {note.name for note in notes}
+    earlier = _LAST_LOCATED.get(id(index), (None, {}))[1]
+    located: dict[tuple[Note, str], LocatedNote] = {}
+    for note in notes:
+        locked = lock.get(note.name)
+        key = (note, repr(locked))
+        located[key] = earlier.get(key) or _locate(note, index, locked)
+    _LAST_LOCATED.clear()
+    _LAST_LOCATED[id(index)] = (index, located)
     return LocatedNotes(
-        notes=tuple(_locate(note, index, lock.get(note.name)) for note in notes),
+        notes=tuple(located[note, repr(lock.get(note.name))] for note in notes),
         stale=tuple(sorted(name for name in lock.entries if name not in names)),
     )
+
+
+_LAST_LOCATED: dict[int, tuple[ObjectIndex, dict[tuple[Note, str], LocatedNote]]] = {}
+"""The notes the last `locate_notes` located, by note and lock entry, with the index they were
+located in (kept alive, so that its id stands for it): under `mkdocs serve` every rebuild
+locates the same notes in the same index again."""
 
 
 def _squash(text: str) -> str:
