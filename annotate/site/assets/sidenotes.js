@@ -113,9 +113,11 @@
     });
   }
 
-  // Each of the three passes reads every box, then writes every style: one layout per pass
-  // over the whole page, instead of one per row (916 on the module.py page).
-  function layout(sources) {
+  // Every pass reads every box, then writes every style: one layout per pass over the whole
+  // page, instead of one per row (916 on the module.py page). A note's unfolded text is
+  // measured once per placement: a tighter fold level changes which notes fold, not how tall
+  // their text is, so `heights` (note -> px) carries over from one level to the next.
+  function layout(sources, heights = new Map()) {
     const wide = WIDE.matches;
     const all = sources.map((source) => {
       const rows = [...source.querySelectorAll(":scope > .an-row")].filter((row) => row.querySelector(UNIT));
@@ -124,21 +126,23 @@
     });
     // Pass 1: which notes fold, their text measured unfolded at the width it is shown at.
     const texts = all.map((s) => s.notes.map(text));
-    for (const s of all) {
-      s.source.style.marginBottom = "";
-      for (const note of s.notes) note.classList.add("an-measure");
+    const unmeasured = all.flatMap((s) => s.notes.filter((note) => !heights.has(note)));
+    for (const s of all) s.source.style.marginBottom = "";
+    if (wide) {
+      for (const note of unmeasured) note.classList.add("an-measure");
+      unmeasured.forEach((note) => heights.set(note, note.querySelector(":scope > .an-note-text")?.scrollHeight ?? 0));
     }
-    const tall = texts.map((list) =>
-      list.map((body) => {
+    const tall = texts.map((list, i) =>
+      list.map((body, j) => {
         if (!body) return false;
         if (!wide) return true;
         const fold = parseFloat(getComputedStyle(body).getPropertyValue("--an-fold-height")) || 0;
-        return body.scrollHeight > fold * SLACK;
+        return heights.get(all[i].notes[j]) > fold * SLACK;
       }),
     );
+    for (const note of unmeasured) note.classList.remove("an-measure");
     all.forEach((s, i) =>
       s.notes.forEach((note, j) => {
-        note.classList.remove("an-measure");
         setFoldable(note, tall[i][j]);
       }),
     );
@@ -168,7 +172,7 @@
         crowded.add(i);
       }
     });
-    if (crowded.size) layout([...crowded].map((i) => all[i].source));
+    if (crowded.size) layout([...crowded].map((i) => all[i].source), heights);
     // Pass 3: stack the notes that collide around their lines, then, if the last ones run
     // past the listing's end, push them back up as far as their predecessors leave room.
     all.forEach((s, i) => {
@@ -229,7 +233,6 @@
 
   let observer = null;
   function start() {
-    layoutAll();
     if (observer) observer.disconnect();
     let width = document.querySelector(".md-content")?.clientWidth ?? 0;
     observer = new ResizeObserver(() => {
@@ -243,7 +246,8 @@
     const content = document.querySelector(".md-content");
     if (content) observer.observe(content);
     WIDE.onchange = layoutAll;
-    // Placed again in the page's own fonts, then marked as placed (the browser tests wait for it).
+    // Placed once the page's fonts are in (measured earlier, every note would be measured
+    // twice), then marked as placed (the browser tests wait for it).
     delete document.documentElement.dataset.anNotesPlaced;
     const placed = () => {
       layoutAll();
