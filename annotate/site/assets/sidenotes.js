@@ -233,6 +233,7 @@
 
   let observer = null;
   function start() {
+    layoutAll();
     if (observer) observer.disconnect();
     let width = document.querySelector(".md-content")?.clientWidth ?? 0;
     observer = new ResizeObserver(() => {
@@ -246,14 +247,15 @@
     const content = document.querySelector(".md-content");
     if (content) observer.observe(content);
     WIDE.onchange = layoutAll;
-    // Placed once the page's fonts are in (measured earlier, every note would be measured
-    // twice), then marked as placed (the browser tests wait for it).
+    // Placed again once the page's fonts are in, if the first placement had to wait for some
+    // (it measured the notes in others), then marked as placed (the browser tests wait for it).
     delete document.documentElement.dataset.anNotesPlaced;
+    const pending = document.fonts && document.fonts.status !== "loaded";
     const placed = () => {
-      layoutAll();
+      if (pending) layoutAll();
       document.documentElement.dataset.anNotesPlaced = "";
     };
-    if (document.fonts) document.fonts.ready.then(placed);
+    if (pending) document.fonts.ready.then(placed);
     else placed();
   }
 
