@@ -203,10 +203,25 @@
     });
   }
 
+  // A listing, or a piece of one, that scrolls sideways takes the keyboard's focus, so that it
+  // can be scrolled without a mouse (Material does so for its own code blocks, which the pieces
+  // of a listing are not: segments.py). All boxes read, then all written.
+  function focusScrollers(sources) {
+    const boxes = sources.flatMap((source) => [source, ...source.querySelectorAll(".an-listing > code")]);
+    const scrolls = boxes.map(
+      (box) => /auto|scroll/.test(getComputedStyle(box).overflowX) && box.scrollWidth > box.clientWidth + 1,
+    );
+    boxes.forEach((box, i) => {
+      if (scrolls[i]) box.setAttribute("tabindex", "0");
+      else box.removeAttribute("tabindex");
+    });
+  }
+
   function layoutAll() {
     const sources = [...document.querySelectorAll(".an-source")];
     for (const source of sources) source.classList.remove(...TIGHT);
     layout(sources);
+    focusScrollers(sources);
   }
 
   // A click on a folded note's button (or, on a phone, anywhere on a folded note but its
