@@ -5,7 +5,8 @@ anchors, as the guide's page has them), in a minimal MkDocs project. Each build 
 fresh Python process, as `mkdocs build` does, so no cache carries over (a warm-up build
 first takes the snapshot; then the median of several); a hook times each page from its
 Markdown to its finished HTML. Prints bytes, times and the ratios; the goal is at most 1.5
-times the floor.
+times the floor. The page in a browser, against Sphinx's viewcode page of the same file (DOM
+elements, style and script time, time to DOMContentLoaded), is `bench_reader.py`'s.
 
     PYTHONPATH=$PWD python scripts/bench_file_pages.py [--runs N]
 """

@@ -3,11 +3,12 @@
 Builds the guide (`mkdocs build`) and, beside it, a minimal Sphinx project (autodoc and
 `sphinx.ext.viewcode`, as pytorch.org shows its source) over the same two files; Sphinx is
 pip-installed into a temporary folder for this run only, never into the guide's environment.
-Then loads both pages, served from 127.0.0.1, in headless Chromium and prints the medians of
-HTML size, DOM elements, layouts, time to DOMContentLoaded and to load, and the ratios
-(the goal is at most 1.5 times Sphinx's).
+Then loads both pages, served from 127.0.0.1, in headless Chromium (the loads interleaved) and
+prints the medians of HTML size, DOM elements, layouts, style and script time, time to
+DOMContentLoaded and to load, and the ratios (the goal is at most 1.5 times Sphinx's). With
+`--scripts`, it also loads the guide's page with each of its scripts kept out in turn.
 
-    python scripts/bench_reader.py [--runs N] [--site BUILT_GUIDE]
+    python scripts/bench_reader.py [--runs N] [--site BUILT_GUIDE] [--sphinx-packages DIR] [--scripts]
 """
 
 from __future__ import annotations
@@ -21,7 +22,12 @@ import subprocess
 import sys
 import tempfile
 import threading
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Route
 
 ROOT = Path(__file__).resolve().parent.parent
 GOAL = 1.5
@@ -62,23 +68,25 @@ def build_guide(dest: Path) -> Path:
     return dest / "files" / "module" / "index.html"
 
 
-def build_sphinx(work: Path) -> Path:
-    """The viewcode page of module.py, with Sphinx installed under `work` for this run only."""
-    target = work / "sphinx-packages"
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "install",
-            "-q",
-            "--disable-pip-version-check",
-            "--target",
-            str(target),
-            "sphinx",
-        ],
-        check=True,
-    )
+def build_sphinx(work: Path, packages: Path | None = None) -> Path:
+    """The viewcode page of module.py, with Sphinx installed under `work` for this run only
+    (or taken from `packages`, a folder an earlier `pip install --target` filled)."""
+    target = packages or work / "sphinx-packages"
+    if packages is None:
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "pip",
+                "install",
+                "-q",
+                "--disable-pip-version-check",
+                "--target",
+                str(target),
+                "sphinx",
+            ],
+            check=True,
+        )
     src = work / "sphinx-src"
     src.mkdir()
     (src / "conf.py").write_text(_CONF, encoding="utf-8")
@@ -98,54 +106,110 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-def measure(page_file: Path, root: Path, runs: int) -> dict[str, float]:
+@dataclass(frozen=True, kw_only=True)
+class Load:
+    """A page to load, and which of its scripts to keep from loading (a part of their URL)."""
+
+    label: str
+    root: Path
+    page_file: Path
+    block: str = ""
+
+
+def _load_once(browser: Browser, url: str, block: str) -> dict[str, float]:
+    context = browser.new_context(viewport={"width": 1440, "height": 900})
+    page = context.new_page()
+    if block:
+
+        def route(route: Route) -> None:
+            url = route.request.url
+            if url.endswith(".js") and block in url.rsplit("/", 1)[-1]:
+                route.abort()
+            else:
+                route.continue_()
+
+        page.route("**/*", route)
+    cdp = context.new_cdp_session(page)
+    cdp.send("Performance.enable")
+    page.goto(url, wait_until="load")
+    page.wait_for_timeout(1000)
+    nav = page.evaluate(
+        "(() => { const n = performance.getEntriesByType('navigation')[0];"
+        " return [n.domContentLoadedEventEnd, n.loadEventEnd]; })()"
+    )
+    metrics = {m["name"]: m["value"] for m in cdp.send("Performance.getMetrics")["metrics"]}
+    sample = {
+        "elements": page.evaluate("document.getElementsByTagName('*').length"),
+        "layouts": metrics["LayoutCount"],
+        "style_ms": metrics["RecalcStyleDuration"] * 1000,
+        "script_ms": metrics["ScriptDuration"] * 1000,
+        "dcl_ms": nav[0],
+        "load_ms": nav[1],
+    }
+    context.close()
+    return sample
+
+
+def measure(loads: list[Load], runs: int) -> list[dict[str, float]]:
+    """Medians of each load's figures; the runs interleave, to share the machine's load."""
     from playwright.sync_api import sync_playwright
 
-    handler = functools.partial(_Quiet, directory=str(root))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    url = f"http://127.0.0.1:{server.server_address[1]}/{page_file.relative_to(root).as_posix()}"
-    samples: list[dict[str, float]] = []
+    servers = {}
+    for root in {load.root for load in loads}:
+        handler = functools.partial(_Quiet, directory=str(root))
+        servers[root] = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        threading.Thread(target=servers[root].serve_forever, daemon=True).start()
+    urls = [
+        f"http://127.0.0.1:{servers[load.root].server_address[1]}/"
+        + load.page_file.relative_to(load.root).as_posix()
+        for load in loads
+    ]
+    samples: list[list[dict[str, float]]] = [[] for _ in loads]
     try:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(
                 executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
             )
             for _ in range(runs):
-                context = browser.new_context(viewport={"width": 1440, "height": 900})
-                page = context.new_page()
-                cdp = context.new_cdp_session(page)
-                cdp.send("Performance.enable")
-                page.goto(url, wait_until="load")
-                page.wait_for_timeout(1000)
-                nav = page.evaluate(
-                    "(() => { const n = performance.getEntriesByType('navigation')[0];"
-                    " return [n.domContentLoadedEventEnd, n.loadEventEnd]; })()"
-                )
-                metrics = {
-                    m["name"]: m["value"] for m in cdp.send("Performance.getMetrics")["metrics"]
-                }
-                samples.append(
-                    {
-                        "elements": page.evaluate("document.getElementsByTagName('*').length"),
-                        "layouts": metrics["LayoutCount"],
-                        "dcl_ms": nav[0],
-                        "load_ms": nav[1],
-                    }
-                )
-                context.close()
+                for i, load in enumerate(loads):
+                    samples[i].append(_load_once(browser, urls[i], load.block))
             browser.close()
     finally:
-        server.shutdown()
-    result = {key: statistics.median(s[key] for s in samples) for key in samples[0]}
-    result["html_kb"] = page_file.stat().st_size / 1024
-    return result
+        for server in servers.values():
+            server.shutdown()
+    results = []
+    for load, rows in zip(loads, samples, strict=True):
+        result = {key: statistics.median(s[key] for s in rows) for key in rows[0]}
+        result["html_kb"] = load.page_file.stat().st_size / 1024
+        results.append(result)
+    return results
+
+
+# The guide page's own scripts, each kept from loading in turn (`--scripts`): which one costs
+# the time to DOMContentLoaded.
+SCRIPTS = {
+    "none": "",
+    "Material's bundle": "bundle.",
+    "sidenotes.js": "sidenotes.js",
+    "target.js": "target.js",
+    "every script": ".js",
+}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--site", type=Path, help="an already built guide, instead of building it")
+    parser.add_argument(
+        "--sphinx-packages",
+        type=Path,
+        help="a folder Sphinx is already installed in (pip install --target), instead of installing it",
+    )
+    parser.add_argument(
+        "--scripts",
+        action="store_true",
+        help="also load the guide page with each of its scripts kept out in turn",
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="bench-reader-") as tmp:
         work = Path(tmp)
@@ -155,15 +219,40 @@ def main() -> None:
         else:
             site = work / "guide"
             guide_page = build_guide(site)
-        sphinx_page = build_sphinx(work)
-        guide = measure(guide_page, site, args.runs)
-        floor = measure(sphinx_page, work / "sphinx-html", args.runs)
+        sphinx_page = build_sphinx(work, args.sphinx_packages)
+        guide, floor = measure(
+            [
+                Load(label="guide", root=site, page_file=guide_page),
+                Load(label="sphinx", root=work / "sphinx-html", page_file=sphinx_page),
+            ],
+            args.runs,
+        )
+        if args.scripts:
+            blocked = measure(
+                [
+                    Load(label=label, root=site, page_file=guide_page, block=block)
+                    for label, block in SCRIPTS.items()
+                ],
+                args.runs,
+            )
     print(f"module.py page, median of {args.runs} loads at 1440 px (goal: at most {GOAL}x Sphinx)")
     print(f"{'':14}{'guide':>12}{'sphinx':>12}{'ratio':>8}")
-    for key in ("html_kb", "elements", "layouts", "dcl_ms", "load_ms"):
+    for key in ("html_kb", "elements", "layouts", "style_ms", "script_ms", "dcl_ms", "load_ms"):
         ratio = guide[key] / floor[key] if floor[key] else float("inf")
-        print(f"{key:14}{guide[key]:12.0f}{floor[key]:12.0f}{ratio:8.2f}")
+        flag = "  over the goal" if key in _GOALS and ratio > GOAL else ""
+        print(f"{key:14}{guide[key]:12.0f}{floor[key]:12.0f}{ratio:8.2f}{flag}")
+    if args.scripts:
+        print("\nthe guide page with one of its scripts kept out (median):")
+        print(f"{'kept out':20}{'dcl_ms':>10}{'layouts':>10}{'style_ms':>10}{'script_ms':>10}")
+        for label, figures in zip(SCRIPTS, blocked, strict=True):
+            print(
+                f"{label:20}{figures['dcl_ms']:10.0f}{figures['layouts']:10.0f}"
+                f"{figures['style_ms']:10.0f}{figures['script_ms']:10.0f}"
+            )
 
+
+_GOALS = ("html_kb", "elements", "dcl_ms", "load_ms")
+"""The figures the goal is about; layouts, style and script time say where the time goes."""
 
 if __name__ == "__main__":
     main()

@@ -85,11 +85,7 @@ def self_method_calls(index, cls, name):
 
 
 def links_on_line(line_node):
-    return [
-        (a.all_text(), a.attrs.get("href", ""))
-        for a in line_node.find_all("a")
-        if "an-ln" not in a.classes
-    ]
+    return [(a.all_text(), a.attrs.get("href", "")) for a in line_node.find_all("a")]
 
 
 @pytest.fixture(scope="module")

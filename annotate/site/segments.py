@@ -159,12 +159,19 @@ def _code(
     id_prefix: str,
     anchors: Mapping[int, list[str]],
 ) -> str:
-    # Line numbers are links a URL can name, out of the Tab order and of what screen readers say.
+    # Each line's id is the anchor a URL names; its number is drawn by CSS (a counter, out of
+    # what screen readers say and of what is copied), so that a line costs one element, not two,
+    # and no Tab stop; target.js turns a click on the number into a link to the line.
     rows = "".join(
         "".join(f'<a class="an-anchor" id="{a}"></a>' for a in anchors.get(n, ()))
-        + f'<span class="an-line" id="{id_prefix}L{n}"><a class="an-ln" href="#{id_prefix}L{n}" '
-        f'aria-hidden="true" tabindex="-1">{n}</a>{html(n)}\n</span>'
+        + f'<span class="an-line" id="{id_prefix}L{n}">{html(n)}\n</span>'
         for n in range(start, end + 1)
     )
     # Source stays out of search, which finds objects by their headings and notes by their prose.
-    return f'<div class="highlight"><pre data-search-exclude><code>{rows}</code></pre></div>'
+    # The span keeps the piece out of Material's code blocks (`pre > code`): it would give each
+    # of a file's hundreds of pieces a copy button and a size watcher, one forced layout apiece,
+    # for features a piece of a listing has no use for (annotate.css draws it as one).
+    return (
+        f'<div class="highlight"><pre data-search-exclude><span class="an-listing">'
+        f'<code style="counter-reset: an-ln {start - 1}">{rows}</code></span></pre></div>'
+    )

@@ -65,3 +65,17 @@ def test_landing_on_a_line_of_a_file_page_shows_that_line(pages, viewport):
     page = pages.open("files/module/#L1000", viewport=viewport)
     page.wait_for_timeout(500)
     assert_target_in_view(page, ids={"L1000"})
+
+
+def test_a_click_on_a_line_number_links_to_that_line(pages):
+    page = pages.open("files/container/", viewport=DESKTOP)
+    line = page.locator("#L40")
+    line.scroll_into_view_if_needed()
+    box = line.bounding_box()
+    assert box is not None
+    # On the code, not the number: no link.
+    page.mouse.click(box["x"] + box["width"] - 4, box["y"] + box["height"] / 2)
+    assert urlsplit(page.url).fragment == ""
+    page.mouse.click(box["x"] + 6, box["y"] + box["height"] / 2)
+    page.wait_for_function("location.hash === '#L40'")
+    assert_target_in_view(page, ids={"L40"})

@@ -128,7 +128,7 @@ def test_pointing_at_a_note_frames_its_lines_and_a_long_note_opens_on_its_button
     folded = page.locator(".an-source aside.an-line-note.an-foldable")
     assert folded.count() > 0, "no note is long enough to fold"
     note = folded.first
-    code = note.locator("xpath=..").locator(":scope > .an-code pre > code")
+    code = note.locator("xpath=..").locator(":scope > .an-code .an-listing > code")
     before = code.evaluate(_FRAME)
     note.scroll_into_view_if_needed()
     note.hover()

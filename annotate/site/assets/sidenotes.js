@@ -113,9 +113,11 @@
     });
   }
 
-  // Each of the three passes reads every box, then writes every style: one layout per pass
-  // over the whole page, instead of one per row (916 on the module.py page).
-  function layout(sources) {
+  // Every pass reads every box, then writes every style: one layout per pass over the whole
+  // page, instead of one per row (916 on the module.py page). A note's unfolded text is
+  // measured once per placement: a tighter fold level changes which notes fold, not how tall
+  // their text is, so `heights` (note -> px) carries over from one level to the next.
+  function layout(sources, heights = new Map()) {
     const wide = WIDE.matches;
     const all = sources.map((source) => {
       const rows = [...source.querySelectorAll(":scope > .an-row")].filter((row) => row.querySelector(UNIT));
@@ -124,21 +126,23 @@
     });
     // Pass 1: which notes fold, their text measured unfolded at the width it is shown at.
     const texts = all.map((s) => s.notes.map(text));
-    for (const s of all) {
-      s.source.style.marginBottom = "";
-      for (const note of s.notes) note.classList.add("an-measure");
+    const unmeasured = all.flatMap((s) => s.notes.filter((note) => !heights.has(note)));
+    for (const s of all) s.source.style.marginBottom = "";
+    if (wide) {
+      for (const note of unmeasured) note.classList.add("an-measure");
+      unmeasured.forEach((note) => heights.set(note, note.querySelector(":scope > .an-note-text")?.scrollHeight ?? 0));
     }
-    const tall = texts.map((list) =>
-      list.map((body) => {
+    const tall = texts.map((list, i) =>
+      list.map((body, j) => {
         if (!body) return false;
         if (!wide) return true;
         const fold = parseFloat(getComputedStyle(body).getPropertyValue("--an-fold-height")) || 0;
-        return body.scrollHeight > fold * SLACK;
+        return heights.get(all[i].notes[j]) > fold * SLACK;
       }),
     );
+    for (const note of unmeasured) note.classList.remove("an-measure");
     all.forEach((s, i) =>
       s.notes.forEach((note, j) => {
-        note.classList.remove("an-measure");
         setFoldable(note, tall[i][j]);
       }),
     );
@@ -168,7 +172,7 @@
         crowded.add(i);
       }
     });
-    if (crowded.size) layout([...crowded].map((i) => all[i].source));
+    if (crowded.size) layout([...crowded].map((i) => all[i].source), heights);
     // Pass 3: stack the notes that collide around their lines, then, if the last ones run
     // past the listing's end, push them back up as far as their predecessors leave room.
     all.forEach((s, i) => {
@@ -199,10 +203,25 @@
     });
   }
 
+  // A listing, or a piece of one, that scrolls sideways takes the keyboard's focus, so that it
+  // can be scrolled without a mouse (Material does so for its own code blocks, which the pieces
+  // of a listing are not: segments.py). All boxes read, then all written.
+  function focusScrollers(sources) {
+    const boxes = sources.flatMap((source) => [source, ...source.querySelectorAll(".an-listing > code")]);
+    const scrolls = boxes.map(
+      (box) => /auto|scroll/.test(getComputedStyle(box).overflowX) && box.scrollWidth > box.clientWidth + 1,
+    );
+    boxes.forEach((box, i) => {
+      if (scrolls[i]) box.setAttribute("tabindex", "0");
+      else box.removeAttribute("tabindex");
+    });
+  }
+
   function layoutAll() {
     const sources = [...document.querySelectorAll(".an-source")];
     for (const source of sources) source.classList.remove(...TIGHT);
     layout(sources);
+    focusScrollers(sources);
   }
 
   // A click on a folded note's button (or, on a phone, anywhere on a folded note but its
@@ -243,13 +262,15 @@
     const content = document.querySelector(".md-content");
     if (content) observer.observe(content);
     WIDE.onchange = layoutAll;
-    // Placed again in the page's own fonts, then marked as placed (the browser tests wait for it).
+    // Placed again once the page's fonts are in, if the first placement had to wait for some
+    // (it measured the notes in others), then marked as placed (the browser tests wait for it).
     delete document.documentElement.dataset.anNotesPlaced;
+    const pending = document.fonts && document.fonts.status !== "loaded";
     const placed = () => {
-      layoutAll();
+      if (pending) layoutAll();
       document.documentElement.dataset.anNotesPlaced = "";
     };
-    if (document.fonts) document.fonts.ready.then(placed);
+    if (pending) document.fonts.ready.then(placed);
     else placed();
   }
 

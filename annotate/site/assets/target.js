@@ -36,4 +36,18 @@
     follow();
   }
   addEventListener("hashchange", follow);
+
+  // A line's number is drawn before it by CSS (annotate.css), not a link: a click on it goes to
+  // the line as a link to `#L12` would. On a phone the number stays at the listing's left edge
+  // as the listing scrolls sideways.
+  addEventListener("click", (event) => {
+    const line = event.target instanceof Element && event.target.matches(".an-line[id]") ? event.target : null;
+    if (!line) return;
+    const edge = line.closest(".an-source") ?? line;
+    const left = Math.max(line.getBoundingClientRect().left, edge.getBoundingClientRect().left);
+    const number = getComputedStyle(line, "::before");
+    if (event.clientX - left > parseFloat(number.width) + parseFloat(number.marginRight)) return;
+    if (location.hash === `#${line.id}`) follow();
+    else location.hash = line.id;
+  });
 })();
