@@ -26,6 +26,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from sphinx_peer import SphinxPeer
+
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Route
 
@@ -40,21 +43,6 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-_CONF = """\
-project = "viewcode floor"
-extensions = ["sphinx.ext.autodoc", "sphinx.ext.viewcode"]
-html_theme = "alabaster"
-"""
-_INDEX = """\
-Floor
-=====
-
-.. automodule:: torch.nn.modules.module
-   :members:
-
-.. automodule:: torch.nn.modules.container
-   :members:
-"""
 
 
 def build_guide(dest: Path) -> Path:
@@ -69,36 +57,8 @@ def build_guide(dest: Path) -> Path:
 
 
 def build_sphinx(work: Path, packages: Path | None = None) -> Path:
-    """The viewcode page of module.py, with Sphinx installed under `work` for this run only
-    (or taken from `packages`, a folder an earlier `pip install --target` filled)."""
-    target = packages or work / "sphinx-packages"
-    if packages is None:
-        subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "pip",
-                "install",
-                "-q",
-                "--disable-pip-version-check",
-                "--target",
-                str(target),
-                "sphinx",
-            ],
-            check=True,
-        )
-    src = work / "sphinx-src"
-    src.mkdir()
-    (src / "conf.py").write_text(_CONF, encoding="utf-8")
-    (src / "index.rst").write_text(_INDEX, encoding="utf-8")
-    out = work / "sphinx-html"
-    env = dict(os.environ, PYTHONPATH=str(target))
-    subprocess.run(
-        [sys.executable, "-m", "sphinx", "-q", "-Q", "-b", "html", str(src), str(out)],
-        env=env,
-        check=True,
-    )
-    return out / "_modules" / "torch" / "nn" / "modules" / "module.html"
+    """The viewcode page of module.py (`sphinx_peer.py`)."""
+    return SphinxPeer(work, packages).build(work / "sphinx-html")
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):

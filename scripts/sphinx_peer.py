@@ -31,10 +31,14 @@ Floor
 
 
 class SphinxPeer:
-    """Sphinx installed under `work`, with its project; `build` builds it afresh."""
+    """Sphinx installed under `work` (or taken from `packages`, a folder an earlier
+    `pip install --target` filled), with its project; `build` builds it afresh."""
 
-    def __init__(self, work: Path) -> None:
-        self.packages = work / "sphinx-packages"
+    def __init__(self, work: Path, packages: Path | None = None) -> None:
+        self.packages = packages or work / "sphinx-packages"
+        if packages is not None:
+            self._project(work)
+            return
         subprocess.run(
             [
                 sys.executable,
@@ -49,6 +53,9 @@ class SphinxPeer:
             ],
             check=True,
         )
+        self._project(work)
+
+    def _project(self, work: Path) -> None:
         self.source = work / "sphinx-src"
         self.source.mkdir()
         (self.source / "conf.py").write_text(CONF, encoding="utf-8")
