@@ -20,6 +20,7 @@ PHASES = (
     ("configuration (load_config)", "mkdocs.config", "load_config"),
     ("files (get_files)", "mkdocs.commands.build", "get_files"),
     ("guide: read notes and index", "annotate.mkdocs_adapter.setup", "read"),
+    ("guide: pages judged before publishing", "annotate.mkdocs_adapter.site_files", "unchecked"),
     ("guide: examples' first pass", "annotate.site.build", "SiteBuild.run_examples_first"),
     (
         "examples: worker start (import torch)",
