@@ -235,20 +235,24 @@ def read_note(file: Path | str, /, *, notes_dir: Path | str | None = None) -> No
             f"write `translates: {english}`",
         )
 
-    active = find_active_content("\n".join(lines[end + 1 :]))
-    if active:
-        raise NoteError(
-            [
-                Problem(
-                    file=file,
-                    line=end + 1 + finding.line,
-                    message=f"active content is not allowed in a note: {finding.reason}",
-                    fix="remove it; plain Markdown, http(s) links and code blocks are fine",
-                )
-                for finding in active
-            ]
-        )
     body, body_line, line_notes = _split_body(lines, end + 1)
+    # The whole text, then each piece as the site renders it: alone, between its own markup.
+    pieces = [("\n".join(lines[end + 1 :]), end + 2), (body, body_line)]
+    pieces += [(line_note.body, line_note.body_line) for line_note in line_notes]
+    for text, first in pieces:
+        active = find_active_content(text)
+        if active:
+            raise NoteError(
+                [
+                    Problem(
+                        file=file,
+                        line=first - 1 + finding.line,
+                        message=f"active content is not allowed in a note: {finding.reason}",
+                        fix="remove it; plain Markdown, http(s) links and code blocks are fine",
+                    )
+                    for finding in active
+                ]
+            )
     if not _COMMENT.sub("", body).strip() and not line_notes:
         raise fail(end + 2, "the note is empty", "write the commentary below the front matter")
     for line_note in line_notes:
