@@ -99,6 +99,7 @@ class AnnotatePlugin(BasePlugin[AnnotateConfig]):
         languages.write_sitemap(config, self._urls)
         self._urls = []
         caches.forget_markdown_instances()
+        caches.release_freed_memory()
         report.build_done(build.examples_summary())
         if build.examples.failures:
             raise PluginError(f"annotate: {build.examples.failure_report()}")

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import shutil
+
 import pytest
 
 from annotate.notes.published import active_page_content
-from tests.conftest import ROOT, write_note
+from tests.conftest import ROOT, copy_project, write_note
+from tests.drift_cases import run_cli
 
 CHAPTER = "# A chapter\n\nSome prose.\n\n"
 EXAMPLE = '```python exec="on" source="above" result="text" session="s"\nprint("<b>hi</b>")\n```\n'
@@ -120,3 +123,37 @@ def test_every_chapter_of_the_repository_is_accepted_and_each_example_is_seen(tm
     copy = write_note(tmp_path, "to-and-apply.md", "\n".join(lines))
     (problem,) = active_page_content(copy)
     assert problem.line == last + 1
+
+
+def test_annotate_check_judges_the_chapters_and_their_translations(tmp_path):
+    config = copy_project(tmp_path / "project")
+    chapters = config.parent / "docs/chapters"
+    english = (chapters / "calling.md").read_text(encoding="utf-8").split("\n")
+    (chapters / "calling.md").write_text(
+        "\n".join([*english[:3], "<script>alert(1)</script>", *english[3:]]), encoding="utf-8"
+    )
+    chinese = chapters / "state-dict.zh.md"
+    chinese.write_text(
+        chinese.read_text(encoding="utf-8") + "\n<img src=x onerror=alert(1)>\n", encoding="utf-8"
+    )
+    stray = write_note(config.parent / "docs", "note/Module.to.md", "# A note\n")
+    # No notes: only the pages are judged (the repository's notes have tests of their own).
+    notes = config.parent / "docs/notes"
+    shutil.rmtree(notes)
+    notes.mkdir()
+    code, out = run_cli(
+        "check", "--notes", str(notes), "--cache", str(tmp_path / "cache"), "--config", str(config)
+    )
+    assert code == 1, out
+    lines = [line.split("; ")[0] for line in out.splitlines()]
+    assert (
+        f"error: {chapters / 'calling.md'}:4: active content is not allowed in a page: "
+        "`<script>` element"
+    ) in lines, out
+    last = chinese.read_text(encoding="utf-8").count("\n")
+    assert (
+        f"error: {chinese}:{last}: active content is not allowed in a page: "
+        "inline event handler `onerror=`"
+    ) in lines, out
+    assert f"error: {stray}:1: a page the navigation does not name" in lines, out
+    assert sum(line.startswith("error:") for line in lines) == 3, out

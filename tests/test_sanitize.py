@@ -9,6 +9,7 @@ from annotate.notes.read import read_note
 from tests.conftest import copy_project, failed_build, write_note
 
 HEAD = "---\ntarget: torch.nn.Module.to\n---\nSome text.\n\n"
+OPEN = "a tag, attribute or comment left open at the end"
 
 
 @pytest.mark.parametrize(
@@ -80,6 +81,13 @@ HEAD = "---\ntarget: torch.nn.Module.to\n---\nSome text.\n\n"
         ),
         ("```pyodide\nimport js\n```\n", 6, "executed code fence (`pyodide`)"),
         ("Text.\n\n```tree\nroot\n```\n", 8, "executed code fence (`tree`)"),
+        # A tag left open at the end is closed by the page's markup after the note, with its
+        # attributes: a browser parsing the note alone drops it.
+        ("<p><img src=x onerror=alert(1)//\n", 6, OPEN),
+        ("<div><img src=x onerror='alert(1)//'\n", 6, OPEN),
+        ("<p ><a onerror='>[l](')\n", 6, OPEN),
+        # The body and each line note are rendered apart, each between the page's own markup.
+        ("<p><img src=x title='\n\n## `return self._apply(convert)`\n\nText.\n", 6, OPEN),
     ],
 )
 def test_active_content_is_refused_with_file_line_and_reason(tmp_path, body, line, reason):

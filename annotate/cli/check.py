@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from annotate.drift.diff import line_diff, target_diff
 from annotate.drift.lock import LOCK_NAME, Lock, lock_entry, read_lock, write_lock
 from annotate.drift.states import NoteState
-from annotate.errors import AnnotateError, NoteError, did_you_mean
+from annotate.errors import AnnotateError, NoteError, Problem, did_you_mean
 from annotate.guide import check_notes
 from annotate.notes.attach import attach_notes
 from annotate.notes.locate import LocatedNotes, locate_notes
@@ -69,6 +69,13 @@ def add_check(
         action="store_true",
         help="also print, for every note that is not fresh, the diff from the code it was "
         "written for to the code now",
+    )
+    parser.add_argument(
+        "--config",
+        metavar="FILE",
+        help="the site's configuration, whose pages (chapters, the home page, their "
+        "translations) and other files under its docs folder are judged as the build judges "
+        "them (default: mkdocs.yml, when the notes folder is in its project)",
     )
     parser.set_defaults(func=cmd_check)
 
@@ -194,7 +201,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     if args.diff:
         print("\n".join(_diffs(report, index, now=snapshot.version)))
         print()
-    problems = [*check.orphaned, *check.invalid]
+    problems = [*check.orphaned, *check.invalid, *_page_problems(args)]
     for name in report.stale:
         print(
             f"note: the lock file records `{name}`, which no longer exists; drop it with `annotate refresh {name}`"
@@ -230,6 +237,27 @@ def cmd_check(args: argparse.Namespace) -> int:
             )
         return 1
     return 0
+
+
+def _page_problems(args: argparse.Namespace) -> list[Problem]:
+    """The problems a build would find in the site's pages and files, named from here."""
+    config = Path(args.config or "mkdocs.yml")
+    if not args.config and not (
+        config.is_file() and Path(args.notes).resolve().is_relative_to(config.resolve().parent)
+    ):
+        return []
+    if not config.is_file():
+        raise AnnotateError(f"there is no {config}; name the site's mkdocs.yml with --config")
+    # Imported here: reading the configuration loads MkDocs and every plugin it names.
+    from annotate.mkdocs_adapter.site_files import project_problems
+
+    here = Path.cwd()
+    return [
+        dataclasses.replace(p, file=p.file.relative_to(here))
+        if p.file.is_absolute() and p.file.is_relative_to(here)
+        else p
+        for p in project_problems(config)
+    ]
 
 
 def _note_name(arg: str, notes_dir: Path) -> str:

@@ -6,9 +6,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from mkdocs.structure.files import File
+from mkdocs.config import load_config
+from mkdocs.exceptions import Abort, ConfigurationError
+from mkdocs.structure.files import File, get_files
 
+from annotate.errors import AnnotateError
 from annotate.mkdocs_adapter import languages
+from annotate.mkdocs_adapter.options import AnnotateConfig
 from annotate.notes.published import unchecked_files
 from annotate.notes.read import translated_stem
 from annotate.site import theme
@@ -19,6 +23,9 @@ if TYPE_CHECKING:
 
     from annotate.errors import Problem
     from annotate.site.build import SiteBuild
+
+_NOTES_DIR = AnnotateConfig().notes_dir
+"""The notes folder, under `docs_dir`, of a configuration that does not name one."""
 
 
 def nav_pages(nav: list[Any], /) -> list[str]:
@@ -70,6 +77,27 @@ def unchecked(
         notes_dir=docs / notes_dir.strip("/"),
         generated=build.pages,
         languages=languages.known(config),
+    )
+
+
+def project_problems(config_file: Path, /) -> list[Problem]:
+    """What a build of `config_file` would refuse to publish, found without building: every
+    file under its `docs_dir` that is no note and no page the navigation names, and the active
+    content of each page it names (chapters, the home page) and of their translations."""
+    try:
+        config = load_config(str(config_file))
+    except (Abort, ConfigurationError, OSError) as error:
+        raise AnnotateError(f"cannot read {config_file}: {error}") from error
+    annotate = config.plugins.get("annotate")
+    notes_dir = str(getattr(getattr(annotate, "config", None), "notes_dir", _NOTES_DIR))
+    docs = Path(config.docs_dir)
+    pages = (
+        nav_pages(config.nav)
+        if config.nav
+        else [f.src_uri for f in get_files(config).documentation_pages()]
+    )
+    return unchecked_files(
+        docs, pages=pages, notes_dir=docs / notes_dir.strip("/"), languages=languages.known(config)
     )
 
 

@@ -60,6 +60,9 @@ _EXEC_FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})[^\n]*\bexec\s*=", re.I | re.M)
 _CONTROL = re.compile(r"[\x00-\x20\x7f]+")
 _NS = re.compile(r"^\{[^}]*\}")
 _ELEMENT_NAME = re.compile(r"^[a-z][a-z0-9-]*$")
+_END_ID = "annotate-end-of-text"
+_END = f'<wbr id="{_END_ID}">'
+"""Put after a text's HTML: an element when the text ends with nothing left open."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -133,6 +136,12 @@ def _shape(fragment: Any) -> list[tuple[str, tuple[tuple[str, str], ...]]]:
 
 def _parse(markup: str) -> Any:
     return html5lib.parseFragment(markup, container="div", namespaceHTMLElements=False)
+
+
+def _left_open(markup: str) -> bool:
+    """Whether `markup` ends inside a tag, an attribute or a comment: the page's own markup
+    after it would close it, as a browser reads it, with unchecked attributes."""
+    return not any(element.get("id") == _END_ID for element in _parse(markup + _END).iter("wbr"))
 
 
 def _ammonia_changes(markup: str, parsed: Any) -> bool:
@@ -307,6 +316,7 @@ def _judged(text: str, /, *, examples: bool) -> tuple[Finding, ...]:
     found = _walk(parsed)
     if not found and _ammonia_changes(rendered, parsed):
         found.append(("markup the HTML allowlist would change", "<"))
+    findings += _open_at_end(text, rendered)
     # Markdown's own syntax (`<https://...>` autolinks) reads as odd tags in the raw text:
     # there, only real element names count.
     found += [
@@ -321,6 +331,29 @@ def _judged(text: str, /, *, examples: bool) -> tuple[Finding, ...]:
             seen.add((line, reason))
             findings.append(Finding(line=line, reason=reason))
     return tuple(sorted(findings, key=lambda f: f.line))
+
+
+def find_unclosed_markup(text: str, /) -> list[Finding]:
+    """A finding when the HTML the Markdown `text` turns into ends inside a tag, an attribute
+    or a comment, which the page's own markup after it would close.
+
+    `find_active_content` judges a whole text so; a piece of it the site renders apart (the
+    body of a note, each line note), between markup of its own, is judged with this alone.
+    """
+    if "<" not in _without_code(text):
+        return []  # HTML written by Markdown itself is whole: only raw HTML can be left open
+    try:
+        rendered = _markdown().reset().convert(text)
+    except RecursionError:
+        return [Finding(line=1, reason="Markdown nested too deeply to render")]
+    return _open_at_end(text, rendered)
+
+
+def _open_at_end(text: str, rendered: str) -> list[Finding]:
+    if not _left_open(rendered):
+        return []
+    line = text.count("\n", 0, max(text.rfind("<"), 0)) + 1
+    return [Finding(line=line, reason="a tag, attribute or comment left open at the end")]
 
 
 _FENCED = re.compile(r"^[ \t]*(`{3,}|~{3,}).*?^[ \t]*\1[ \t]*$", re.M | re.S)

@@ -22,12 +22,17 @@ import difflib
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
 from annotate.errors import NoteError, Problem, did_you_mean
-from annotate.notes.active import find_active_content
+from annotate.notes.active import find_active_content, find_unclosed_markup
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from annotate.notes.active import Finding
 
 FIELDS = {
     "target": "the object the note explains, by griffe or public path (`torch.nn.Module.to`)",
@@ -236,20 +241,29 @@ def read_note(file: Path | str, /, *, notes_dir: Path | str | None = None) -> No
             f"write `translates: {english}`",
         )
 
-    active = find_active_content("\n".join(lines[end + 1 :]))
-    if active:
-        raise NoteError(
-            [
-                Problem(
-                    file=file,
-                    line=end + 1 + finding.line,
-                    message=f"active content is not allowed in a note: {finding.reason}",
-                    fix="remove it; plain Markdown, http(s) links and code blocks are fine",
-                )
-                for finding in active
-            ]
-        )
     body, body_line, line_notes = _split_body(lines, end + 1)
+    # The whole text; then, with line notes, each piece as the site renders it: apart, between
+    # markup of its own, which would close whatever a piece leaves open.
+    pieces: list[tuple[Callable[[str], list[Finding]], str, int]] = [
+        (find_active_content, "\n".join(lines[end + 1 :]), end + 2)
+    ]
+    if line_notes:
+        pieces.append((find_unclosed_markup, body, body_line))
+        pieces += [(find_unclosed_markup, ln.body, ln.body_line) for ln in line_notes]
+    for judge, text, first in pieces:
+        active = judge(text)
+        if active:
+            raise NoteError(
+                [
+                    Problem(
+                        file=file,
+                        line=first - 1 + finding.line,
+                        message=f"active content is not allowed in a note: {finding.reason}",
+                        fix="remove it; plain Markdown, http(s) links and code blocks are fine",
+                    )
+                    for finding in active
+                ]
+            )
     if not _COMMENT.sub("", body).strip() and not line_notes:
         raise fail(end + 2, "the note is empty", "write the commentary below the front matter")
     for line_note in line_notes:

@@ -128,7 +128,9 @@ class SiteBuild:
         folder.mkdir(parents=True, exist_ok=True)
         env.bytecode_cache = FileSystemBytecodeCache(str(folder))
 
-    def _convert(self, text: str) -> str:
+    def convert(self, text: str, /) -> str:
+        """The Markdown `text` as the site renders notes outside mkdocstrings (the file pages):
+        with the site's extensions and their options."""
         if self._converter is None:
             extensions, configs = self.markdown
             self._converter = Markdown(extensions=extensions, extension_configs=configs)
@@ -240,7 +242,7 @@ class SiteBuild:
         content = page_content(
             page,
             self.guide,
-            markdown=self._convert,
+            markdown=self.convert,
             page_urls=page_urls,
             shown=self.views.shown,
             in_chapters=self.views.rendered,
