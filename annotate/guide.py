@@ -13,6 +13,7 @@ from annotate.notes.attach import AttachedNote, attach_notes
 from annotate.notes.locate import LocatedNotes, locate_notes
 from annotate.notes.read import Note, collect_notes
 from annotate.notes.translations import Translation, pair_translations
+from annotate.notes.verdicts import Verdicts
 from annotate.source.index import ObjectIndex, build_index
 from annotate.source.resolve import CallGraph, build_call_graph
 from annotate.source.snapshot import Snapshot, take_snapshot
@@ -73,7 +74,10 @@ def read_guide(
     """
     snapshot = take_snapshot(snapshot_dir, torch_root=torch_root)
     index, calls = _sources(snapshot)
-    notes, unread = collect_notes(notes_dir) if Path(notes_dir).is_dir() else ([], [])
+    verdicts = Verdicts(Path(snapshot_dir).parent / "verdicts")
+    notes, unread = (
+        collect_notes(notes_dir, verdicts=verdicts) if Path(notes_dir).is_dir() else ([], [])
+    )
     check = check_notes(notes, index, read_lock(lock_file or Path(notes_dir) / LOCK_NAME))
     problems = [*unread, *(() if allow_orphaned else check.orphaned), *check.invalid]
     guide = Guide(

@@ -18,6 +18,7 @@ the code, never a line number, so the note follows the code when lines move.
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import re
 from dataclasses import dataclass
@@ -33,6 +34,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     from annotate.notes.active import Finding
+    from annotate.notes.verdicts import Verdicts
 
 FIELDS = {
     "target": "the object the note explains, by griffe or public path (`torch.nn.Module.to`)",
@@ -328,12 +330,15 @@ def _split_body(lines: list[str], start: int) -> tuple[str, int, list[LineNote]]
     return (*_trimmed(body, start + 1), found)
 
 
-def collect_notes(notes_dir: Path | str, /) -> tuple[list[Note], list[Problem]]:
+def collect_notes(
+    notes_dir: Path | str, /, *, verdicts: Verdicts | None = None
+) -> tuple[list[Note], list[Problem]]:
     """Every `*.md` under `notes_dir` that reads as a note, and the problems of those that do not.
 
     Every other file is a problem too (but the lock file): a note saved as `X.markdown` or
     `X.MD` would otherwise never be shown, and a link to a file outside the folder would
-    publish what nobody reviewed.
+    publish what nobody reviewed. `verdicts` keeps what each note's bytes were judged to be
+    between builds.
     """
     notes_dir = Path(notes_dir)
     notes: list[Note] = []
@@ -355,7 +360,7 @@ def collect_notes(notes_dir: Path | str, /) -> tuple[list[Note], list[Problem]]:
             if file.name not in IGNORED_FILES:
                 problems.append(_misnamed(file))
             continue
-        note, unread = _read_again(file, notes_dir, seen)
+        note, unread = _read_again(file, notes_dir, seen, verdicts)
         if note is not None:
             notes.append(note)
         problems.extend(unread)
@@ -370,9 +375,13 @@ after each edit, and judging a note (its Markdown, its HTML as a browser reads i
 
 
 def _read_again(
-    file: Path, notes_dir: Path, seen: dict[tuple[Path, Path, bytes], Any]
+    file: Path,
+    notes_dir: Path,
+    seen: dict[tuple[Path, Path, bytes], Any],
+    verdicts: Verdicts | None,
 ) -> tuple[Note | None, tuple[Problem, ...]]:
-    """`read_note`, or what it returned for the same bytes of `file` in the last collection."""
+    """`read_note`, or what it returned for the same bytes of `file` in the last collection
+    (or, signed, in an earlier build)."""
     try:
         key = (file, notes_dir, file.read_bytes())
     except OSError:
@@ -380,6 +389,13 @@ def _read_again(
     if key is not None and key in _LAST_READ:
         seen[key] = _LAST_READ[key]
         return seen[key]
+    content = b""
+    if key is not None and verdicts is not None:
+        content = file.relative_to(notes_dir).as_posix().encode() + b"\0" + key[2]
+        kept = _from_verdict(verdicts.get(content), file)
+        if kept is not None:
+            seen[key] = kept
+            return kept
     try:
         result: tuple[Note | None, tuple[Problem, ...]] = (
             read_note(file, notes_dir=notes_dir),
@@ -389,7 +405,39 @@ def _read_again(
         result = (None, tuple(error.problems))
     if key is not None:
         seen[key] = result
+        if verdicts is not None and all(p.file == file for p in result[1]):
+            verdicts.put(content, _to_verdict(result))
     return result
+
+
+def _to_verdict(result: tuple[Note | None, tuple[Problem, ...]]) -> dict[str, Any]:
+    note, problems = result
+    fields = None
+    if note is not None:
+        fields = {
+            f.name: getattr(note, f.name) for f in dataclasses.fields(note) if f.name != "file"
+        }
+        fields["line_notes"] = [dataclasses.asdict(n) for n in note.line_notes]
+    return {
+        "note": fields,
+        "problems": [{"line": p.line, "message": p.message, "fix": p.fix} for p in problems],
+    }
+
+
+def _from_verdict(data: Any, file: Path) -> tuple[Note | None, tuple[Problem, ...]] | None:
+    """The verdict `_to_verdict` kept, for `file`; `None` for one of another shape."""
+    if not isinstance(data, dict):
+        return None
+    try:
+        fields = data["note"]
+        note = None
+        if fields is not None:
+            line_notes = tuple(LineNote(**n) for n in fields["line_notes"])
+            note = Note(file=file, **{**fields, "line_notes": line_notes})
+        problems = tuple(Problem(file=file, **p) for p in data["problems"])
+    except (KeyError, TypeError):
+        return None
+    return note, problems
 
 
 IGNORED_FILES = frozenset({"notes.lock.json", ".gitkeep", ".DS_Store"})
