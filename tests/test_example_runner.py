@@ -329,3 +329,28 @@ def test_markdown_exec_running_python_itself_is_refused():
         ("python", validator),
         ("py", validator),
     ]
+
+
+@pytest.mark.parametrize(
+    "printed",
+    [
+        "'`' * 8 + '\\n<img src=x onerror=alert(1)>'",  # closes markdown-exec's fence
+        "'`' * 8 + '\\n\\n<script>alert(1)</script>\\n'",
+        "'~' * 3 + '\\n' + '`' * 8 + '\\n[x](javascript:alert(1))'",
+    ],
+)
+def test_an_output_that_would_put_active_content_in_the_page_fails(runner, printed):
+    fences = ExampleFences(runner.run)
+    html = render(f'```python exec="on" result="text"\nprint({printed})\n```\n', fences)
+    (error,) = fences.failures
+    assert error.reason.startswith("puts active content in the page through its output")
+    assert "<img" not in html and "<script" not in html and 'href="javascript' not in html
+
+
+def test_an_output_of_backticks_and_markup_shown_as_text_is_fine(runner):
+    fences = ExampleFences(runner.run)
+    html = render(
+        '```python exec="on" result="text"\nprint("`" * 3 + " <b onclick=x>")\n```\n', fences
+    )
+    assert fences.failures == []
+    assert "&lt;b onclick=x&gt;" in html

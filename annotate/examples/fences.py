@@ -22,6 +22,7 @@ from markdown_exec import base_format, validator
 from annotate.errors import AnnotateError, ExampleError
 from annotate.examples.runner import Example, ExampleResult, ExampleStats
 from annotate.examples.traces import Trace
+from annotate.notes.active import find_active_html
 
 log = logging.getLogger("mkdocs.plugins.annotate")
 
@@ -215,6 +216,15 @@ class ExampleFences:
             return self._fail(
                 ExampleError(
                     example.where, "could not be rendered", f"{type(error).__name__}: {error}"
+                ),
+                example.session,
+            )
+        if active := find_active_html(html):
+            return self._fail(
+                ExampleError(
+                    example.where,
+                    f"puts active content in the page through its output ({active[0]})",
+                    "print the value in another form; the output is shown as text only",
                 ),
                 example.session,
             )

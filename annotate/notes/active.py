@@ -333,6 +333,24 @@ def _judged(text: str, /, *, examples: bool) -> tuple[Finding, ...]:
     return tuple(sorted(findings, key=lambda f: f.line))
 
 
+_LINE_ANCHOR_NAME = "`name=` attribute on `<a>`"
+"""What the highlighted source of an example carries on each line's anchor: inert."""
+
+
+def find_active_html(markup: str, /) -> list[str]:
+    """Why the HTML `markup` a page was handed is not inert: each element, attribute or URL
+    outside the allowlist, but for the `name=` of the line anchors highlighted code has.
+
+    For what no Markdown of the repository says directly: an example's output, shown as
+    text in a fence that output with a long enough run of backticks would close.
+    """
+    parsed = _parse(markup)
+    reasons = [reason for reason, _ in _walk(parsed) if reason != _LINE_ANCHOR_NAME]
+    if _left_open(markup):
+        reasons.append("markup left open at its end")
+    return reasons
+
+
 def find_unclosed_markup(text: str, /) -> list[Finding]:
     """A finding when the HTML the Markdown `text` turns into ends inside a tag, an attribute
     or a comment, which the page's own markup after it would close.
