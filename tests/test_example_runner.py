@@ -347,10 +347,21 @@ def test_an_output_that_would_put_active_content_in_the_page_fails(runner, print
     assert "<img" not in html and "<script" not in html and 'href="javascript' not in html
 
 
-def test_an_output_of_backticks_and_markup_shown_as_text_is_fine(runner):
+@pytest.mark.parametrize("source", ["above", "tabbed-left", "tabbed-right", "console"])
+def test_an_output_of_backticks_and_markup_shown_as_text_is_fine(runner, source):
+    from mkdocs.config import load_config
+
+    from tests.conftest import ROOT
+
+    site = load_config(str(ROOT / "mkdocs.yml"))  # tabs and all, as the site renders
     fences = ExampleFences(runner.run)
-    html = render(
-        '```python exec="on" result="text"\nprint("`" * 3 + " <b onclick=x>")\n```\n', fences
+    md = Markdown(
+        extensions=list(site.markdown_extensions),
+        extension_configs=register_fences(dict(site.mdx_configs), fences.format),
     )
+    text = f'```python exec="on" source="{source}" result="text"\nprint("`" * 3 + " <b onclick=x>")\n```\n'
+    fences.start_page("docs/page.md", text)
+    html = md.convert(text)
     assert fences.failures == []
     assert "&lt;b onclick=x&gt;" in html
+    assert ("tabbed-set" in html) == source.startswith("tabbed")

@@ -333,19 +333,32 @@ def _judged(text: str, /, *, examples: bool) -> tuple[Finding, ...]:
     return tuple(sorted(findings, key=lambda f: f.line))
 
 
-_LINE_ANCHOR_NAME = "`name=` attribute on `<a>`"
-"""What the highlighted source of an example carries on each line's anchor: inert."""
+_INERT_IN_EXAMPLES = frozenset(
+    {
+        "`name=` attribute on `<a>`",  # each highlighted line's anchor
+        # The tabs of `source="tabbed-left"`: radio buttons and their labels.
+        "`<input>` element",
+        "`<label>` element",
+        "`checked=` attribute on `<input>`",
+        "`name=` attribute on `<input>`",
+        "`type=` attribute on `<input>`",
+        "`for=` attribute on `<label>`",
+        "`data-tabs=` attribute on `<div>`",
+    }
+)
+"""What the site's own rendering of an example carries beyond the notes' allowlist: inert."""
 
 
 def find_active_html(markup: str, /) -> list[str]:
     """Why the HTML `markup` a page was handed is not inert: each element, attribute or URL
-    outside the allowlist, but for the `name=` of the line anchors highlighted code has.
+    outside the allowlist, but for what the site's rendering of an example has (line anchors,
+    tabs).
 
     For what no Markdown of the repository says directly: an example's output, shown as
     text in a fence that output with a long enough run of backticks would close.
     """
     parsed = _parse(markup)
-    reasons = [reason for reason, _ in _walk(parsed) if reason != _LINE_ANCHOR_NAME]
+    reasons = [reason for reason, _ in _walk(parsed) if reason not in _INERT_IN_EXAMPLES]
     if _left_open(markup):
         reasons.append("markup left open at its end")
     return reasons
