@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from tests.browser.conftest import DESKTOP, PHONE
 
@@ -46,6 +49,11 @@ def test_on_a_wide_screen_each_note_stands_beside_its_lines(pages, path):
 def test_on_a_phone_notes_stack_with_their_lines_and_nothing_overflows(pages, path):
     page = pages.open(path, viewport=PHONE)
     width = page.evaluate("innerWidth")
+    # The notes are placed again once late fonts are in: the page settles then, or fails.
+    with contextlib.suppress(PlaywrightTimeout):
+        page.wait_for_function(
+            "document.documentElement.scrollWidth <= innerWidth", timeout=5000, polling=100
+        )
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     for row in _rows(page):
         note, first, last = row["note"], row["first"], row["last"]
