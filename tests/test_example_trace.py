@@ -41,6 +41,28 @@ def call_hook(hook):
 def boom():
     raise ValueError("x")
 """
+# Lines Python reports again within one statement: a `with` as its block exits, a call whose
+# arguments span lines as it makes the call; and a loop's header, which does run again.
+BLOCK = """\
+
+
+class Ctx:
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+
+def block(n):
+    total = 0
+    for i in range(n):
+        with Ctx():
+            total += leaf(
+                i,
+            )
+    return total
+"""
 EXAMPLE = """\
 tree(2)
 list(gen(3))
@@ -58,18 +80,20 @@ trace = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(trace)
 sys.path.insert(0, sys.argv[2])
 import lib
-names = {name: getattr(lib, name) for name in ("tree", "gen", "call_hook", "boom", "leaf")}
+names = dict(vars(lib))
 with trace.Tracer({lib.__file__: "lib.py"}, "<example>") as tracer:
     exec(compile(sys.argv[3], "<example>", "exec"), names)
 print(json.dumps(tracer.result()))
 """
 
 
-def run_traced(tmp_path: Path, python: str = sys.executable) -> dict:
-    (tmp_path / "lib.py").write_text(LIBRARY)
+def run_traced(
+    tmp_path: Path, python: str = sys.executable, *, library: str = LIBRARY, example: str = EXAMPLE
+) -> dict:
+    (tmp_path / "lib.py").write_text(library)
     (tmp_path / "drive.py").write_text(DRIVER)
     out = subprocess.run(
-        [python, str(tmp_path / "drive.py"), example_trace.__file__, str(tmp_path), EXAMPLE],
+        [python, str(tmp_path / "drive.py"), example_trace.__file__, str(tmp_path), example],
         capture_output=True,
         text=True,
         check=True,
@@ -129,6 +153,22 @@ def _interpreter(version: str) -> str | None:
     return None
 
 
+def test_a_line_counts_once_each_time_its_statement_runs(tmp_path):
+    lines = run_traced(tmp_path, library=LIBRARY + BLOCK, example="block(3)")["lines"]["lib.py"]
+    source = (LIBRARY + BLOCK).splitlines()
+
+    def count(text: str) -> int:
+        return lines.get(str(source.index(text) + 1), 0)
+
+    assert count("    total = 0") == 1 and count("    return total") == 1
+    # Three times each, not six: neither the block's exit nor the call made after its
+    # arguments is a second run.
+    assert count("        with Ctx():") == 3
+    assert count("            total += leaf(") == 3
+    # The header runs before each of the three passes and once more to find the loop done.
+    assert count("    for i in range(n):") == 4
+
+
 @pytest.mark.parametrize("version", ["3.12", "3.13"])
 def test_sys_monitoring_records_the_same_as_settrace(tmp_path, version):
     other = _interpreter(version)
@@ -136,7 +176,10 @@ def test_sys_monitoring_records_the_same_as_settrace(tmp_path, version):
         pytest.skip(f"no working python{version} here to compare sys.monitoring with")
     (tmp_path / "a").mkdir()
     (tmp_path / "b").mkdir()
-    assert run_traced(tmp_path / "b", other) == run_traced(tmp_path / "a")
+    library, example = LIBRARY + BLOCK, EXAMPLE + "block(3)\n"
+    assert run_traced(tmp_path / "b", other, library=library, example=example) == run_traced(
+        tmp_path / "a", library=library, example=example
+    )
 
 
 def test_a_trace_round_trips_and_a_damaged_one_is_refused(tmp_path):

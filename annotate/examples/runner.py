@@ -25,7 +25,7 @@ from annotate.examples.limits import Limits
 from annotate.examples.process import Outcome, WorkerGone, WorkerProcess
 from annotate.examples.traces import CallNode, Trace, read_trace
 
-_CACHE_FORMAT = 3
+_CACHE_FORMAT = 4
 
 
 @dataclass(frozen=True, kw_only=True)

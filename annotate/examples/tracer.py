@@ -10,7 +10,9 @@ own code (a hook, a `forward`) is a leaf. Python 3.12 and newer record through
 
 from __future__ import annotations
 
+import ast
 import dis
+import os
 import sys
 from collections import Counter
 from types import CodeType, FrameType
@@ -21,6 +23,39 @@ MAX_NODES = 5000
 """Beyond this many distinct call paths the tree stops growing and says it was cut."""
 MAX_DEPTH = 64
 """Calls nested deeper than this (a runaway recursion) are not recorded, and the tree says so."""
+
+
+_REENTRIES: dict[tuple[str, int, int], dict[int, int]] = {}
+"""`_reentries` of each file read, by path, modification time and size."""
+
+
+def _reentries(path: str) -> dict[int, int]:
+    """For each line a statement starts on, the last line from which coming back to it does not
+    run it again: the end of the statement, or of a loop's header.
+
+    Python reports a line again when it returns to it within one statement: a call whose
+    arguments span several lines comes back to its first line to make the call, and a `with`
+    statement's line is reported again as its block exits. Counting those would say such a line
+    ran twice as often as it did; a loop's header, reached again from its body, does run again.
+    """
+    try:
+        stat = os.stat(path)
+        key = (path, stat.st_mtime_ns, stat.st_size)
+        if key not in _REENTRIES:
+            with open(path, encoding="utf-8") as file:
+                tree = ast.parse(file.read())
+            ends: dict[int, int] = {}
+            for node in ast.walk(tree):
+                if not isinstance(node, ast.stmt) or node.end_lineno is None:
+                    continue
+                end = node.end_lineno
+                if isinstance(node, ast.For | ast.AsyncFor | ast.While):
+                    end = node.body[0].lineno - 1  # its header: the body comes back to run it
+                ends[node.lineno] = max(end, ends.get(node.lineno, 0))
+            _REENTRIES[key] = ends
+        return _REENTRIES[key]
+    except (OSError, SyntaxError, ValueError):
+        return {}  # every report counted, as the interpreter gives them
 
 
 class _Node:
@@ -60,6 +95,19 @@ class Tracer:
         frame is held so that its id is not reused while it is here. A frame below the depth
         limit has no node: it is known, so a generator resumed there costs one look-up."""
         self._monitoring = sys.version_info >= (3, 12)
+        self._reentries = {path: _reentries(path) for path in files}
+        self._last_line: dict[int, int] = {}
+        """id(frame) of each traced frame → the line it last reported."""
+
+    def _ran(self, frame: FrameType, path: str, number: int) -> None:
+        """Count line `number` of `path`, run in `frame`, unless the frame only came back to it
+        from within the same statement (`_reentries`)."""
+        previous = self._last_line.get(id(frame))
+        self._last_line[id(frame)] = number
+        end = self._reentries[path].get(number)
+        if previous is not None and end is not None and number < previous <= end:
+            return
+        self.lines[self.files[path]][number] += 1
 
     # What a call is, whichever way it was observed.
 
@@ -117,6 +165,7 @@ class Tracer:
 
     def _leave(self, frame: FrameType) -> None:
         self._frames.pop(id(frame), None)
+        self._last_line.pop(id(frame), None)
 
     # Python 3.11: sys.settrace.
 
@@ -131,7 +180,7 @@ class Tracer:
 
     def _local(self, frame: FrameType, event: str, arg: object) -> Any:
         if event == "line":
-            self.lines[self.files[frame.f_code.co_filename]][frame.f_lineno] += 1
+            self._ran(frame, frame.f_code.co_filename, frame.f_lineno)
         elif event == "return" and frame.f_code.co_code[frame.f_lasti] != _YIELD:
             self._leave(frame)  # a yield also reports "return"; the generator is only suspended
         return self._local
@@ -158,10 +207,9 @@ class Tracer:
             return None
 
         def line(code: CodeType, number: int) -> Any:
-            name = self.files.get(code.co_filename)
-            if name is None:
+            if code.co_filename not in self.files:
                 return disable
-            self.lines[name][number] += 1
+            self._ran(sys._getframe(1), code.co_filename, number)
             return None
 
         monitoring.register_callback(tool, events.PY_START, start)
@@ -194,6 +242,7 @@ class Tracer:
         else:
             sys.settrace(None)
         self._frames.clear()
+        self._last_line.clear()
 
     def result(self) -> dict[str, Any]:
         """The calls (a list of root nodes) and, per file, each executed line's count."""
