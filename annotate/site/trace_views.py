@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from annotate.examples.traces import CallNode, Trace, object_path
-from annotate.site import labels
+from annotate.site import labels, partials
 
 if TYPE_CHECKING:
     from annotate.source.index import ObjectIndex
@@ -104,4 +104,11 @@ def mark_executed(
             f'title="{title}" id="{(path + "--") if path else ""}L{match["n"]}"'
         )
 
-    return _LINE.sub(mark, html)
+    marked = _LINE.sub(mark, html)
+    first = marked.find('<span class="an-line an-ran"')
+    if whole_file or first < 0:
+        return marked  # a file page says it once, in its own header
+    # A chapter says what the bars mean once, above the first listing that has one.
+    listing = marked.rfind('<div class="an-source"', 0, first)
+    legend = partials.render("annotate_ran_legend.html.jinja", language=language, whole_file=False)
+    return marked[:listing] + legend + marked[listing:] if listing >= 0 else marked
