@@ -4,7 +4,9 @@
 Builds run in a fresh copy of the project in a temporary folder (chapters replaced by one page
 of examples), so the repository and its cache are never touched. The floor is the same project
 with the examples shown as plain code, which tells what running them adds. Tracing is timed on
-every example of the guide, run once traced and once not, alternating, with no cache.
+every example of the guide, run once traced and once not, alternating, with no cache; then on
+cold and cached builds of the whole guide (a fresh copy of it each time), traced as the site is
+built and untraced (the same build with the example runner told not to trace), alternating.
 
     python scripts/benchmark_examples.py [--runs 3] [--calls 50]
 """
@@ -58,8 +60,51 @@ def project(root: Path, *, executed: bool) -> Path:
     (root / "docs/index.md").write_text("# Home\n")
     (root / "docs/examples.md").write_text(page(executed=executed))
     text = (ROOT / "mkdocs.yml").read_text()
-    (root / "mkdocs.yml").write_text(re.sub(r"^nav:\n(?:[ \t]+.*\n|\n)*", "", text, flags=re.M))
+    # The navigation names the two pages: a page it leaves out is refused as unchecked.
+    nav = "nav:\n  - index.md\n  - examples.md\n"
+    (root / "mkdocs.yml").write_text(re.sub(r"^nav:\n(?:[ \t]+.*\n|\n)*", nav, text, flags=re.M))
     return root / "mkdocs.yml"
+
+
+# A build of the guide whose example runner does not trace: the peer tracing is measured against.
+_BUILD = """
+import sys
+from annotate.examples import runner
+
+if sys.argv[1] == "untraced":
+    traced_init = runner.ExampleRunner.__init__
+
+    def untraced_init(self, *args, **kwargs):
+        traced_init(self, *args, **{**kwargs, "sources": None})
+
+    runner.ExampleRunner.__init__ = untraced_init
+from mkdocs.__main__ import cli
+
+cli(["build", "--strict", "-q", "-f", sys.argv[2]])
+"""
+
+
+def whole_guide(root: Path) -> Path:
+    """A copy of the guide with no cache: its first build runs every example."""
+    shutil.copytree(ROOT / "docs", root / "docs")
+    shutil.copy(ROOT / "mkdocs.yml", root / "mkdocs.yml")
+    return root / "mkdocs.yml"
+
+
+def build_guide(config: Path, *, traced: bool) -> float:
+    start = time.perf_counter()
+    result = subprocess.run(
+        [sys.executable, "-c", _BUILD, "traced" if traced else "untraced", str(config)],
+        cwd=config.parent,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONPATH": str(ROOT)},
+        check=False,
+    )
+    seconds = time.perf_counter() - start
+    if result.returncode:
+        sys.exit(f"build failed:\n{result.stderr[-3000:]}")
+    return seconds
 
 
 def build(config: Path) -> tuple[float, str]:
@@ -146,6 +191,15 @@ def main() -> None:
             cold.append(seconds)
             seconds, _ = build(config)
             cached.append(seconds)
+    guide_cold: dict[bool, list[float]] = {False: [], True: []}
+    guide_cached: dict[bool, list[float]] = {False: [], True: []}
+    for run in range(args.runs):
+        # Alternating which goes first, so that neither always meets a warmer machine.
+        for traced in (run % 2 == 0, run % 2 != 0):
+            with tempfile.TemporaryDirectory(prefix="bench-traced-") as tmp:
+                config = whole_guide(Path(tmp))
+                guide_cold[traced].append(build_guide(config, traced=traced))
+                guide_cached[traced].append(build_guide(config, traced=traced))
     startup, each = worker_overhead(args.calls)
     examples = guide_examples()
     plain_runs, traced_runs = [], []
@@ -170,6 +224,12 @@ def main() -> None:
     print(f"every example of the guide ({len(examples)}), run without cache:")
     print(f"  untraced {median(plain_runs)}")
     print(f"  traced   {median(traced_runs)}   ({ratio:.2f}x)")
+    print(f"the whole guide, median of {args.runs} build(s) of each (target: traced at most 1.5x):")
+    for label, runs in (("cold build", guide_cold), ("cached rebuild", guide_cached)):
+        untraced, traced = (statistics.median(runs[kind]) for kind in (False, True))
+        print(
+            f"  {label:15} untraced {untraced:6.2f} s, traced {traced:6.2f} s ({traced / untraced:.2f}x)"
+        )
 
 
 if __name__ == "__main__":
