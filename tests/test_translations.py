@@ -187,6 +187,7 @@ def test_check_lists_a_translation_behind_and_refresh_records_it_again(tmp_path)
     cli("refresh", folder, tmp_path, "module/Module.to.md")  # the English note, re-read
     code, out = cli("check", folder, tmp_path)
     assert code == 0 and "translation behind: module/Module.to.zh.md" in out, out
+    assert "nothing needs a person" not in out, out
     code, out = cli("check", folder, tmp_path, "--strict")
     assert code == 1, out
 
@@ -210,6 +211,21 @@ def test_new_with_a_language_starts_the_translation_from_the_english_note(tmp_pa
     assert [n.anchor for n in note.line_notes] == ["return self._apply(convert)"]
     code, out = cli("new", folder, tmp_path, "--lang", "zh", "Module.to")
     assert code != 0 and "already has a note" in out, out
+    # Left as it was started, it is the English text: refused until translated, with its line.
+    code, out = cli("check", folder, tmp_path)
+    assert code != 0 and "not translated yet" in out, out
+    lines = started.read_text().splitlines()
+    comment = next(number for number, line in enumerate(lines, 1) if line.startswith("<!--"))
+    assert f"{started}:{comment}" in out, out
+    code, out = cli("refresh", folder, tmp_path, "module/Module.to.zh.md")
+    assert code != 0 and "not translated yet" in out, out
+    # The comment deleted but the text still English: refused the same way.
+    started.write_text(re.sub(r"<!--.*?-->\n", "", started.read_text(), flags=re.S))
+    code, out = cli("check", folder, tmp_path)
+    assert code != 0 and "not translated yet" in out, out
+    started.write_text(CHINESE)
+    code, out = cli("check", folder, tmp_path)
+    assert "not translated yet" not in out, out
     code, out = cli("new", folder, tmp_path, "--lang", "zh", "Module.cpu")
     assert code != 0 and "has no English note to translate" in out, out
 

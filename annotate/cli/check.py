@@ -194,9 +194,10 @@ def cmd_check(args: argparse.Namespace) -> int:
         f"({snapshot.commit[:12] or 'commit unknown'}) from {snapshot.source}"
     )
     table = _table(report, everything=args.all)
+    waiting = [t for t in check.translations if t.state is not TranslationState.CURRENT]
     if len(table) > 1:
         print("\n".join(line.rstrip() for line in table))
-    elif not args.all:
+    elif not args.all and not waiting:
         print("nothing needs a person (`annotate check --all` lists every note)")
     if args.diff:
         print("\n".join(_diffs(report, index, now=snapshot.version)))
@@ -208,7 +209,6 @@ def cmd_check(args: argparse.Namespace) -> int:
         )
     for problem in problems:
         print(f"error: {problem}")
-    waiting = [t for t in check.translations if t.state is not TranslationState.CURRENT]
     for t in waiting:
         why = (
             "the English note changed since it was translated"

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from annotate.drift.lock import LOCK_NAME, object_entry, read_lock, write_lock
 from annotate.errors import NoteError, ScaffoldError, did_you_mean
 from annotate.notes.read import LANGUAGES, read_note
+from annotate.notes.translations import STARTED_MARK
 from annotate.source.geometry import statement_end
 
 if TYPE_CHECKING:
@@ -122,7 +123,7 @@ def _translation_start(english: Path, lang: str) -> str:
             f"lang: {lang}",
             f"translates: {english.name}",
             "---",
-            f"<!-- Translate the English text below into `{lang}`. Keep each line-note heading "
+            f"{STARTED_MARK} `{lang}`. Keep each line-note heading "
             "(## `code`) as it is; then run `annotate check` and `annotate refresh` on this file. -->",
             *lines[end + 1 :],
         ]

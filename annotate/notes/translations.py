@@ -20,6 +20,25 @@ if TYPE_CHECKING:
     from annotate.notes.read import Note
 
 
+STARTED_MARK = "<!-- Translate the English text below into"
+"""How `annotate new --lang` opens the copy of the English note a translation starts from; it
+stays until the text is translated."""
+
+
+def _untranslated(note: Note, original: Note) -> int | None:
+    """The line of `note` that shows it is still the English text it was started from, if any."""
+    for start, text in note.texts():
+        if STARTED_MARK in text:
+            before = text[: text.index(STARTED_MARK)]
+            return start + before.count("\n")
+    same = [(n.anchor, n.body.strip()) for n in note.line_notes] == [
+        (n.anchor, n.body.strip()) for n in original.line_notes
+    ]
+    if same and note.body.strip() == original.body.strip() and (note.body or note.line_notes):
+        return note.body_line or 1
+    return None
+
+
 class TranslationState(StrEnum):
     """How a translation stands against the English note it translates."""
 
@@ -101,6 +120,20 @@ def pair_translations(
                 )
             )
         if extra:
+            continue
+        untranslated = _untranslated(note, original)
+        if untranslated is not None:
+            # Published as it is, the English text would pass for its translation.
+            problems.append(
+                Problem(
+                    file=note.file,
+                    line=untranslated,
+                    message=f"not translated yet: it still holds the English text of "
+                    f"{original.file.name} it was started from",
+                    fix=f"translate the text into `{note.lang}` (keep each line-note heading "
+                    "as it is) and delete the comment that asks for it",
+                )
+            )
             continue
         fingerprint = recorded.get(note.name)
         state = (
