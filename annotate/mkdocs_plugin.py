@@ -46,6 +46,7 @@ class AnnotatePlugin(BasePlugin[AnnotateConfig]):
         self._close()
         self._aside = SetAside()
         self.build = setup.new_build(self.setup, self.config, config)
+        languages.translate_permalinks(config)
         return config
 
     def _format_example(self, *args: Any, **kwargs: Any) -> str:

@@ -192,6 +192,16 @@ def test_the_chinese_site_prints_its_labels_in_chinese_and_the_english_site_none
         assert not found, (path, found)
 
 
+def test_the_headings_permalinks_and_the_scheme_switch_speak_the_pages_language(site):
+    # Markdown's `toc` and the theme's palette are configured once for the site.
+    for path in ZH_LABELS:
+        chinese, english = _page(site, path), _page(site, path.removeprefix("zh/"))
+        assert 'title="永久链接"' in chinese and 'title="Permanent link"' not in chinese, path
+        assert 'title="Permanent link"' in english and "永久链接" not in english, path
+        assert "切换到深色模式" in chinese and "Dark scheme" not in chinese, path
+        assert "Dark scheme" in english and "切换到深色模式" not in english, path
+
+
 @pytest.mark.parametrize(
     "translated",
     [

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from annotate.site.languages import sitemap
+from annotate.site.languages import permalink_title, sitemap
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -39,6 +39,18 @@ def built(config: MkDocsConfig, /) -> list[str]:
 def known(config: MkDocsConfig, /) -> list[str]:
     """Every language mkdocs-static-i18n knows, built or not (none without it)."""
     return [str(lang) for lang in getattr(config.plugins.get("i18n"), "all_languages", [])]
+
+
+def translate_permalinks(config: MkDocsConfig, /) -> None:
+    """Give the headings' permalinks (Python-Markdown's `toc`) their title in the language being
+    built, unless the configuration names another: Markdown's options are one per site, not per
+    language, and mkdocs-static-i18n translates only the theme's."""
+    toc = config.mdx_configs.get("toc")
+    if not isinstance(toc, dict) or not toc.get("permalink"):
+        return
+    ours = {"Permanent link", *(permalink_title(lang) for lang in known(config))}
+    if toc.get("permalink_title", "Permanent link") in ours:  # Markdown's own, or one of ours
+        toc["permalink_title"] = permalink_title(current(config))
 
 
 def point_switch_at_homes(config: MkDocsConfig, /) -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from xml.sax.saxutils import escape
 
+from annotate.site import labels
+
 
 def counterpart(url: str, language: str, /, *, default: str, languages: Iterable[str]) -> str:
     """The address of the page at `url` (from the site's root, `zh/files/module/`) in
@@ -28,3 +30,9 @@ def sitemap(urls: Iterable[str], /) -> str:
         '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
         f"{locs}</urlset>\n"
     )
+
+
+def permalink_title(language: str, /) -> str:
+    """The title of a heading's permalink (the `¶` beside it) in `language`."""
+    _ = labels.gettext(language)
+    return _("Permanent link")
