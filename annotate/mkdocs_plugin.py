@@ -63,7 +63,13 @@ class AnnotatePlugin(BasePlugin[AnnotateConfig]):
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         build, notes_dir = self._build(), self.config.notes_dir
         build.prepare_templates(setup.mkdocstrings_templates(config))
-        unchecked = site_files.unchecked(files, config, build, notes_dir=notes_dir)
+        unchecked = site_files.unchecked(
+            files,
+            config,
+            build,
+            notes_dir=notes_dir,
+            verdicts=self.setup.verdicts if self.setup else None,
+        )
         report.fail("file(s) cannot be published as they are", unchecked)
         site_files.drop_notes(files, notes_dir=notes_dir)
         build.run_examples_first(site_files.example_pages(files, config))

@@ -78,3 +78,38 @@ def test_a_build_in_a_fresh_process_takes_the_signed_verdicts_of_the_last(tmp_pa
     other = collect_notes(notes_dir, verdicts=Verdicts(tmp_path / "verdicts", key=tmp_path / "k2"))
     assert other == first
     assert len(judged) == 2
+
+
+def test_a_page_is_judged_once_for_its_text_and_a_forged_verdict_is_judged_again(
+    tmp_path, monkeypatch
+):
+    import annotate.notes.published as published
+
+    page = tmp_path / "docs" / "page.md"
+    page.parent.mkdir()
+    active = "# A page\n\n<script>alert(1)</script>\n"
+    page.write_text(active, encoding="utf-8")
+    verdicts = Verdicts(tmp_path / "verdicts", key=tmp_path / "key")
+    refused = published.active_page_content(page, verdicts=verdicts)
+    assert len(refused) == 1 and "active content is not allowed" in str(refused[0])
+    assert f"{page}:3" in str(refused[0])
+
+    judged = []
+    judge = published.find_active_content
+    monkeypatch.setattr(
+        published, "find_active_content", lambda *a, **k: judged.append(1) or judge(*a, **k)
+    )
+    assert published.active_page_content(page, verdicts=verdicts) == refused
+    assert judged == []  # the same text: the kept verdict
+    page.write_text("# A page\n\nPlain.\n", encoding="utf-8")
+    assert published.active_page_content(page, verdicts=verdicts) == []
+    assert judged == [1]  # another text: judged
+
+    # The refusal erased from the kept verdict, its signature left as it was.
+    page.write_text(active, encoding="utf-8")
+    for entry in (tmp_path / "verdicts").glob("*.json"):
+        data = json.loads(entry.read_text(encoding="utf-8"))
+        data["value"] = "[]"
+        entry.write_text(json.dumps(data), encoding="utf-8")
+    assert published.active_page_content(page, verdicts=verdicts) == refused
+    assert judged == [1, 1]

@@ -16,6 +16,7 @@ from mkdocs.exceptions import PluginError
 from annotate.examples.fences import register_fences
 from annotate.guide import read_guide
 from annotate.mkdocs_adapter import languages, report, site_files
+from annotate.notes.verdicts import Verdicts
 from annotate.site import labels, theme
 from annotate.site.absent import mark_absent
 from annotate.site.build import SiteBuild
@@ -46,6 +47,8 @@ class GuideSetup:
     """What a build does to a page's text before reading it (`mark_absent`), if anything."""
     orphans: list[str] = field(default_factory=list)
     """The places of the notes left out (`orphans: list`)."""
+    verdicts: Verdicts | None = None
+    """What the pages' texts were judged to hold, kept between builds (`notes.verdicts`)."""
 
 
 def read(
@@ -103,6 +106,7 @@ def read(
         if listing
         else None,
         orphans=orphans,
+        verdicts=Verdicts(cache_dir / "verdicts"),
     )
 
 

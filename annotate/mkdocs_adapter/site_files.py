@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from mkdocs.structure.files import Files
 
     from annotate.errors import Problem
+    from annotate.notes.verdicts import Verdicts
     from annotate.site.build import SiteBuild
 
 _NOTES_DIR = AnnotateConfig().notes_dir
@@ -64,9 +65,16 @@ def generated_file(config: MkDocsConfig, uri: str, markdown: str, /, *, language
 
 
 def unchecked(
-    files: Files, config: MkDocsConfig, build: SiteBuild, /, *, notes_dir: str
+    files: Files,
+    config: MkDocsConfig,
+    build: SiteBuild,
+    /,
+    *,
+    notes_dir: str,
+    verdicts: Verdicts | None = None,
 ) -> list[Problem]:
-    """A problem for every file the site would publish without the guide checking it."""
+    """A problem for every file the site would publish without the guide checking it; an
+    unchanged page is not judged again where `verdicts` kept what it was judged to hold."""
     docs = Path(config.docs_dir)
     pages = (
         nav_pages(config.nav) if config.nav else [f.src_uri for f in files.documentation_pages()]
@@ -77,6 +85,7 @@ def unchecked(
         notes_dir=docs / notes_dir.strip("/"),
         generated=build.pages,
         languages=languages.known(config),
+        verdicts=verdicts,
     )
 
 

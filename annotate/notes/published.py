@@ -15,6 +15,7 @@ from pathlib import Path
 
 from annotate.errors import Problem
 from annotate.notes.active import find_active_content
+from annotate.notes.verdicts import Verdicts
 
 ACTIVE_SUFFIXES = frozenset(
     {".html", ".htm", ".xhtml", ".shtml", ".svg", ".js", ".mjs", ".css", ".xml", ".php"}
@@ -29,13 +30,15 @@ def unchecked_files(
     notes_dir: Path,
     generated: Iterable[str] = (),
     languages: Iterable[str] = (),
+    verdicts: Verdicts | None = None,
 ) -> list[Problem]:
     """A problem for each file under `docs_dir` that would be published without being checked,
     and for each piece of active content in the pages the navigation names.
 
     `pages` are the Markdown files the navigation names and `generated` the pages the guide
     writes itself, both relative to `docs_dir`; notes live under `notes_dir`. A page may have
-    a translation beside it in each of `languages` (`index.zh.md`).
+    a translation beside it in each of `languages` (`index.zh.md`). `verdicts` keeps what each
+    page's text was judged to hold, so that an unchanged page is not judged again.
     """
     generated = set(generated)
     named = set(pages) | generated
@@ -79,14 +82,14 @@ def unchecked_files(
                 )
             )
         elif rel in named and rel not in generated:
-            problems += active_page_content(path)
+            problems += active_page_content(path, verdicts=verdicts)
     return problems
 
 
 _FRONT_MATTER = re.compile(r"\A-{3}[ \t]*\n.*?\n(?:\.{3}|-{3})[ \t]*\n", re.S)
 
 
-def active_page_content(path: Path, /) -> list[Problem]:
+def active_page_content(path: Path, /, *, verdicts: Verdicts | None = None) -> list[Problem]:
     """A problem for each piece of active content in the page `path` (a chapter, the home page).
 
     A page is judged as a note is, by the browser's reading of the HTML it turns into; it may
@@ -102,13 +105,29 @@ def active_page_content(path: Path, /) -> list[Problem]:
     return [
         Problem(
             file=path,
-            line=finding.line,
-            message=f"active content is not allowed in a page: {finding.reason}",
+            line=line,
+            message=f"active content is not allowed in a page: {reason}",
             fix="remove it; plain Markdown, http(s) links, code blocks and Python examples "
             'with `result="text"` are fine',
         )
-        for finding in find_active_content(text, examples=True)
+        for line, reason in _page_findings(text, verdicts)
     ]
+
+
+def _page_findings(text: str, verdicts: Verdicts | None) -> list[tuple[int, str]]:
+    """Where `text`, a page's Markdown, holds active content and what: as judged before, when
+    `verdicts` kept a signed verdict for it, else judged now (and kept)."""
+    content = b"page\0" + text.encode()  # never the bytes of a note, judged otherwise
+    kept = verdicts.get(content) if verdicts is not None else None
+    if isinstance(kept, list) and all(
+        isinstance(f, list) and len(f) == 2 and type(f[0]) is int and isinstance(f[1], str)
+        for f in kept
+    ):
+        return [(line, reason) for line, reason in kept]
+    found = [(f.line, f.reason) for f in find_active_content(text, examples=True)]
+    if verdicts is not None:
+        verdicts.put(content, [list(f) for f in found])
+    return found
 
 
 def _fix(rel: str, notes_dir: Path, docs_dir: Path) -> str:
