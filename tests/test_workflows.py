@@ -65,6 +65,11 @@ def test_main_publishes_a_strict_guide_per_release_line_for_its_pages_address():
     build, deploy = data["jobs"]["build"], data["jobs"]["deploy"]
     run = commands(build)
     assert "./scripts/setup --publish" in run  # mike
+    # .venv is made from the Python set up for the job, whatever else is on PATH.
+    (python,) = [s for s in build["steps"] if s.get("uses", "").startswith("actions/setup-python")]
+    (installing,) = [s for s in build["steps"] if "./scripts/setup" in s.get("run", "")]
+    assert python["with"]["python-version"] == "3.11"
+    assert installing["env"]["PYTHON"] == "${{ steps." + python["id"] + ".outputs.python-path }}"
     (configure,) = [
         s for s in build["steps"] if s.get("uses", "").startswith("actions/configure-pages")
     ]
