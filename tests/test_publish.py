@@ -4,6 +4,7 @@ lacks, and the site `scripts/publish.py` builds with mike (see `published_site`)
 from __future__ import annotations
 
 import json
+from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
 
@@ -20,6 +21,7 @@ from annotate.history.publish import (
 from annotate.site.maintenance import orphan_places
 from tests.conftest import NOTES, ROOT, make_torch_tree, publish_script
 from tests.htmltree import parse
+from tests.linkcheck import links_of
 
 
 def _trees(folder, installed, *versions):
@@ -141,6 +143,25 @@ def test_versions_json_lists_every_line_newest_first_and_the_root_leads_to_lates
             built_from = parse(page.read_text(encoding="utf-8")).find_all(cls="an-version")[0]
             assert built_from.attrs["data-an-version"].startswith(version["title"])
             assert '"provider": "mike"' in page.read_text()
+
+
+def test_an_unknown_address_gets_the_newest_guides_404_page_and_its_links_hold(published_site):
+    # The pages host answers every unknown address with the root's 404.html.
+    newest = json.loads((published_site.root / "versions.json").read_text())[0]["version"]
+    page = published_site.root / "404.html"
+    assert page.read_bytes() == (published_site.root / newest / "404.html").read_bytes()
+    base = urlsplit(published_site.base)
+    checked = 0
+    for _, link in links_of(page.read_text(encoding="utf-8"))[1]:
+        parts = urlsplit(urljoin(published_site.base + "chapters/no/such/page/", link))
+        if parts.netloc != base.netloc:
+            continue
+        assert parts.path.startswith(base.path), link
+        target = published_site.root / unquote(parts.path.removeprefix(base.path))
+        assert (target / "index.html" if parts.path.endswith("/") else target).is_file(), link
+        checked += 1
+    # Stylesheets, scripts, the home page and the chapters.
+    assert checked > 10
 
 
 def _orphan_place():

@@ -122,6 +122,9 @@ def test_every_link_of_every_page_holds_under_the_project_path(site: Path, hoste
 def test_the_404_page_works_from_any_unknown_address(hosted: str, missing: str):
     status, html = fetch(hosted + missing)
     assert status == 404 and "404" in html
+    # One page for a reader of either language, leading home in each.
+    assert f'href="{PREFIX}"' in html or f'href="{PREFIX}./"' in html
+    assert f'href="{PREFIX}zh/"' in html and "找不到该页面" in html
     broken, checked = broken_links(hosted, {hosted + missing: html})
     # Stylesheets, scripts, the home link and the navigation, from wherever the reader landed.
     assert checked > 10

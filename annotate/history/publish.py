@@ -241,11 +241,50 @@ def publish(
             )
         done.append(Published(guide=guide, seconds=time.perf_counter() - start))
         report(f"{guide.line}: built in {done[-1].seconds:.1f} s")
-    if any(guide.latest for guide in guides):
+    latest = next((guide for guide in guides if guide.latest), None)
+    if latest is not None:
         command = default_command(config_file=config_file, branch=branch)
         if subprocess.run(command, cwd=config_file.parent, env=base).returncode:
             raise PublishError(f"`{' '.join(command)}` failed")
+        root_404(latest, repository=config_file.parent, branch=branch, environment=base)
     return done
+
+
+def root_404(
+    guide: ReleaseGuide, /, *, repository: Path, branch: str, environment: dict[str, str]
+) -> None:
+    """Commit `guide`'s 404 page to the root of `branch`: the pages host answers every unknown
+    address of the site with the root's, and mike writes a 404 page only inside each guide.
+
+    Its links are absolute (`mkdocs.yml`'s `site_url`, with the guide's folder), so they hold
+    from wherever the reader landed. mike has no command to add a file: git's plumbing does it.
+    """
+
+    # mike commits as git's committer alone; a commit also needs an author: the same one.
+    ident = {
+        f"GIT_AUTHOR_{kind}": environment[f"GIT_COMMITTER_{kind}"]
+        for kind in ("NAME", "EMAIL")
+        if environment.get(f"GIT_COMMITTER_{kind}") and not environment.get(f"GIT_AUTHOR_{kind}")
+    }
+
+    def git(*args: str, data: bytes | None = None, index: str = "") -> str:
+        env = {**environment, **ident, **({"GIT_INDEX_FILE": index} if index else {})}
+        done = subprocess.run(
+            ["git", *args], cwd=repository, env=env, input=data, capture_output=True, check=False
+        )
+        if done.returncode:
+            raise PublishError(f"`git {' '.join(args[:2])}` failed: {done.stderr.decode()[-500:]}")
+        return done.stdout.decode().strip()
+
+    page = git("rev-parse", "--verify", "--quiet", f"{branch}:{guide.line}/404.html")
+    with tempfile.TemporaryDirectory(prefix="annotate-404-") as folder:
+        index = str(Path(folder) / "index")
+        git("read-tree", branch, index=index)
+        git("update-index", "--add", "--cacheinfo", f"100644,{page},404.html", index=index)
+        tree = git("write-tree", index=index)
+    message = f"The site's 404 page: the one of the torch {guide.version} guide"
+    commit = git("commit-tree", tree, "-p", branch, "-m", message)
+    git("update-ref", f"refs/heads/{branch}", commit)
 
 
 def _path(environment: dict[str, str] | None) -> str:
