@@ -92,25 +92,21 @@ def whole_guide(root: Path) -> Path:
 
 
 def build_guide(config: Path, *, traced: bool) -> float:
-    start = time.perf_counter()
-    result = subprocess.run(
-        [sys.executable, "-c", _BUILD, "traced" if traced else "untraced", str(config)],
-        cwd=config.parent,
-        capture_output=True,
-        text=True,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONPATH": str(ROOT)},
-        check=False,
-    )
-    seconds = time.perf_counter() - start
-    if result.returncode:
-        sys.exit(f"build failed:\n{result.stderr[-3000:]}")
-    return seconds
+    driver = [sys.executable, "-c", _BUILD, "traced" if traced else "untraced", str(config)]
+    return _timed(driver, config)[0]
 
 
 def build(config: Path) -> tuple[float, str]:
+    return _timed(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-f", str(config)], config
+    )
+
+
+def _timed(command: list[str], config: Path) -> tuple[float, str]:
+    """Seconds `command` took to build the project of `config`, and what it printed."""
     start = time.perf_counter()
     result = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-f", str(config)],
+        command,
         cwd=config.parent,
         capture_output=True,
         text=True,
