@@ -108,3 +108,37 @@ def test_a_chapter_says_once_what_the_bars_beside_its_lines_mean(site):
                 continue
             assert html.count('class="an-ran-legend"') == 1, f"{prefix}{chapter}"
             assert html.index('class="an-ran-legend"') < first_mark, f"{prefix}{chapter}"
+
+
+def test_calls_the_tree_cannot_tell_apart_are_one_node_with_their_counts_added():
+    from annotate.examples.traces import CallNode
+    from annotate.site.trace_views import merged_calls
+
+    module = "torch/nn/modules/module.py"
+
+    def call(function, line, count, *children, first=10):
+        return CallNode(
+            file=module,
+            function=function,
+            first_line=first,
+            line=line,
+            count=count,
+            children=children,
+        )
+
+    # Two layers built on lines 3 and 4 of an example: Module.__init__ reached twice, each
+    # time calling __setattr__ from its line 500.
+    roots = (
+        call("Module.__init__", 3, 1, call("Module.__setattr__", 500, 5, first=20)),
+        call("Module.__init__", 4, 1, call("Module.__setattr__", 500, 3, first=20)),
+        call("Module.state_dict", 5, 1, first=30),
+    )
+    (init, state_dict) = merged_calls(roots, by_line=False)
+    assert (init.function, init.count) == ("Module.__init__", 2)
+    assert [(c.function, c.line, c.count) for c in init.children] == [
+        ("Module.__setattr__", 500, 8)
+    ]
+    assert state_dict == roots[2]
+    # Below the roots, calls from different lines stay apart: the tree shows their lines.
+    apart = merged_calls((call("f", 1, 1), call("f", 2, 1)))
+    assert [(c.line, c.count) for c in apart] == [(1, 1), (2, 1)]

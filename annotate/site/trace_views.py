@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from annotate.examples.traces import CallNode, Trace, object_path
 from annotate.site import labels, partials
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from annotate.source.index import ObjectIndex
 
 # The source templates give every line `<span class="an-line" id="PATH--L12">` (a chapter) or
@@ -66,7 +68,30 @@ def trace_view(trace: Trace, /, *, language: str = "en") -> tuple[TraceNodeView,
             children=tuple(view(child, node) for child in node.children),
         )
 
-    return tuple(view(root, None) for root in trace.calls)
+    return tuple(view(root, None) for root in merged_calls(trace.calls, by_line=False))
+
+
+def merged_calls(nodes: Iterable[CallNode], /, *, by_line: bool = True) -> tuple[CallNode, ...]:
+    """`nodes` with the calls of one function (from one line, when `by_line`) made one node, in
+    the order they first came, their counts added and their own calls merged alike.
+
+    The tracer keeps the calls the example made from different lines of its code apart, but the
+    tree does not show the example's lines: two `Module.__init__` roots would read as one twice.
+    """
+    groups: dict[tuple[str, str, int, int], list[CallNode]] = {}
+    for node in nodes:
+        key = (node.file, node.function, node.first_line, node.line if by_line else 0)
+        groups.setdefault(key, []).append(node)
+    return tuple(
+        same[0]
+        if len(same) == 1
+        else replace(
+            same[0],
+            count=sum(node.count for node in same),
+            children=merged_calls(child for node in same for child in node.children),
+        )
+        for same in groups.values()
+    )
 
 
 def count_calls(trace: Trace) -> int:
