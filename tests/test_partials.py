@@ -19,6 +19,7 @@ _ONE_PARTIAL = {
     'class="admonition warning an-drift"': "annotate_drift.html.jinja",
     'optional class="an-local"': "annotate_where.html.jinja",
     "an-drift-diff": "annotate_diff.html.jinja",
+    'class="an-ran-legend"': "annotate_ran_legend.html.jinja",
 }
 
 
@@ -30,6 +31,7 @@ def test_each_concept_is_written_by_one_partial():
     # The whole-file page has no partials of its own: it includes the chapters' ones.
     included = re.findall(r'include "([^"]+)"', sources["annotate_file.html.jinja"])
     assert included == [
+        "annotate_ran_legend.html.jinja",
         "annotate_links.html.jinja",
         "annotate_note.html.jinja",
         "annotate_line_note.html.jinja",
