@@ -113,3 +113,27 @@ def test_a_page_is_judged_once_for_its_text_and_a_forged_verdict_is_judged_again
         entry.write_text(json.dumps(data), encoding="utf-8")
     assert published.active_page_content(page, verdicts=verdicts) == refused
     assert judged == [1, 1]
+
+
+def test_a_judgement_is_kept_by_kind_and_text_and_one_of_another_form_is_judged_again(tmp_path):
+    verdicts = Verdicts(tmp_path / "verdicts", key=tmp_path / "key")
+    judged = []
+
+    def judge(text):
+        judged.append(text)
+        return ["`<script>` element"] if "<script" in text else []
+
+    def reasons(kept):
+        return isinstance(kept, list) and all(isinstance(r, str) for r in kept)
+
+    html = "<pre><script>alert(1)</script></pre>"
+    assert verdicts.judged("example HTML", html, judge, valid=reasons) == ["`<script>` element"]
+    assert verdicts.judged("example HTML", html, judge, valid=reasons) == ["`<script>` element"]
+    assert judged == [html]  # the second time, the kept verdict
+    # The same text as another kind of content is judged for itself.
+    verdicts.judged("page", html, judge, valid=reasons)
+    assert judged == [html, html]
+    # A kept verdict of another form (here a signed one, as an older judge left it) is not used.
+    verdicts.put(b"example HTML\0<p>x</p>", {"accepted": True})
+    assert verdicts.judged("example HTML", "<p>x</p>", judge, valid=reasons) == []
+    assert judged[-1] == "<p>x</p>"

@@ -120,9 +120,12 @@ class ExampleFences:
         decorate: Callable[[ExampleResult], str] | None = None,
         stamp: str = "ran on torch <code>%(version)s</code>",
         render: bool = True,
+        judge: Callable[[str], Sequence[str]] = find_active_html,
     ) -> None:
-        """`render=False` only runs each example (through `run`), rendering nothing."""
+        """`render=False` only runs each example (through `run`), rendering nothing; `judge`
+        tells why an example's HTML is not inert (`find_active_html`, or its kept verdict)."""
         self._run = run
+        self._judge = judge
         self._render = render
         self._decorate = decorate
         """HTML to show under an example's output (its trace), from its result."""
@@ -219,7 +222,7 @@ class ExampleFences:
                 ),
                 example.session,
             )
-        if active := find_active_html(html):
+        if active := self._judge(html):
             return self._fail(
                 ExampleError(
                     example.where,

@@ -12,6 +12,7 @@ import difflib
 import re
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 from annotate.errors import Problem
 from annotate.notes.active import find_active_content
@@ -117,17 +118,18 @@ def active_page_content(path: Path, /, *, verdicts: Verdicts | None = None) -> l
 def _page_findings(text: str, verdicts: Verdicts | None) -> list[tuple[int, str]]:
     """Where `text`, a page's Markdown, holds active content and what: as judged before, when
     `verdicts` kept a signed verdict for it, else judged now (and kept)."""
-    content = b"page\0" + text.encode()  # never the bytes of a note, judged otherwise
-    kept = verdicts.get(content) if verdicts is not None else None
-    if isinstance(kept, list) and all(
-        isinstance(f, list) and len(f) == 2 and type(f[0]) is int and isinstance(f[1], str)
-        for f in kept
-    ):
-        return [(line, reason) for line, reason in kept]
-    found = [(f.line, f.reason) for f in find_active_content(text, examples=True)]
-    if verdicts is not None:
-        verdicts.put(content, [list(f) for f in found])
-    return found
+
+    def judge(text: str) -> list[list[int | str]]:
+        return [[f.line, f.reason] for f in find_active_content(text, examples=True)]
+
+    def valid(kept: Any) -> bool:
+        return isinstance(kept, list) and all(
+            isinstance(f, list) and len(f) == 2 and type(f[0]) is int and isinstance(f[1], str)
+            for f in kept
+        )
+
+    found = judge(text) if verdicts is None else verdicts.judged("page", text, judge, valid=valid)
+    return [(int(line), str(reason)) for line, reason in found]
 
 
 def _fix(rel: str, notes_dir: Path, docs_dir: Path) -> str:

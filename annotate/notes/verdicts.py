@@ -16,6 +16,7 @@ import importlib.metadata
 import json
 import os
 import secrets
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -116,3 +117,16 @@ class Verdicts:
             staging.replace(self.folder / f"{name}.json")
         except OSError:
             pass
+
+    def judged(
+        self, kind: str, text: str, judge: Callable[[str], Any], *, valid: Callable[[Any], bool]
+    ) -> Any:
+        """What `judge` says of `text`, a `kind` of content (a page, an example's HTML): the
+        verdict kept for it when there is one and it is `valid`, else judged now, and kept."""
+        content = kind.encode() + b"\0" + text.encode()  # one kind's text is never another's
+        kept = self.get(content)
+        if kept is not None and valid(kept):
+            return kept
+        verdict = judge(text)
+        self.put(content, verdict)
+        return verdict

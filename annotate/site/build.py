@@ -19,6 +19,8 @@ from annotate.examples.fences import ExampleFences, collect_examples
 from annotate.examples.limits import Limits
 from annotate.examples.runner import ExampleResult, ExampleRunner, ExampleStats
 from annotate.examples.traces import executed_lines, observed_calls
+from annotate.notes.active import find_active_html
+from annotate.notes.verdicts import Verdicts
 from annotate.site import labels
 from annotate.site.diagrams import Diagram, read_directives, render_svg
 from annotate.site.file_page import file_anchor_ids
@@ -75,10 +77,15 @@ class SiteBuild:
             limits=example_limits,
         )
         _ = labels.gettext(guide.language)
+        verdicts = Verdicts(cache_dir / "verdicts")
         self.examples = ExampleFences(
             self.runner.run,
             decorate=self._trace_html,
             stamp=_("ran on torch <code>%(version)s</code>"),
+            # Judging an example's HTML (its highlighted source too) is most of rendering it.
+            judge=lambda html: verdicts.judged(
+                "example HTML", html, find_active_html, valid=_list_of_reasons
+            ),
         )
         """The formatter of the Python fences, which runs each example through `runner`."""
         self.pages: dict[str, GeneratedPage] = {
@@ -280,3 +287,8 @@ class SiteBuild:
     def close(self) -> None:
         """Stop the example worker."""
         self.runner.close()
+
+
+def _list_of_reasons(kept: Any) -> bool:
+    """Whether a kept verdict has the form `find_active_html` gives: a list of reasons."""
+    return isinstance(kept, list) and all(isinstance(reason, str) for reason in kept)
