@@ -86,6 +86,12 @@ OPEN = "a tag, attribute or comment left open at the end"
         ("<p><img src=x onerror=alert(1)//\n", 6, OPEN),
         ("<div><img src=x onerror='alert(1)//'\n", 6, OPEN),
         ("<p ><a onerror='>[l](')\n", 6, OPEN),
+        # Inside a tab the site reads Markdown where a judge without tabs saw raw HTML.
+        (
+            '=== "Tab"\n\n    <a ><a ><a >[l](javascript:alert(1))\n',
+            8,
+            "`javascript:` URL in `href=`",
+        ),
         # The body and each line note are rendered apart, each between the page's own markup.
         ("<p><img src=x title='\n\n## `return self._apply(convert)`\n\nText.\n", 6, OPEN),
     ],

@@ -55,7 +55,16 @@ MAX_DEPTH = 100
 """Deeper nesting of elements is refused: no text needs it, and it slows every reader."""
 
 # The extensions notes are rendered with on the site that can produce HTML attributes.
-_EXTENSIONS = ["attr_list", "md_in_html", "admonition", "pymdownx.superfences", "pymdownx.details"]
+# The site's block extensions (mkdocs.yml): a note is judged as the site renders it, so that
+# Markdown inside a construct the judge did not know (a tab) is not left unread as raw HTML.
+_EXTENSIONS = [
+    "attr_list",
+    "md_in_html",
+    "admonition",
+    "pymdownx.superfences",
+    "pymdownx.details",
+    "pymdownx.tabbed",
+]
 _EXEC_FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})[^\n]*\bexec\s*=", re.I | re.M)
 _CONTROL = re.compile(r"[\x00-\x20\x7f]+")
 _NS = re.compile(r"^\{[^}]*\}")
@@ -181,7 +190,10 @@ def _markdown() -> Markdown:
     ]
     return Markdown(
         extensions=_EXTENSIONS,
-        extension_configs={"pymdownx.superfences": {"custom_fences": fences}},
+        extension_configs={
+            "pymdownx.superfences": {"custom_fences": fences},
+            "pymdownx.tabbed": {"alternate_style": True},
+        },
     )
 
 
