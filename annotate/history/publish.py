@@ -267,10 +267,10 @@ def root_404(
         if environment.get(f"GIT_COMMITTER_{kind}") and not environment.get(f"GIT_AUTHOR_{kind}")
     }
 
-    def git(*args: str, data: bytes | None = None, index: str = "") -> str:
+    def git(*args: str, index: str = "") -> str:
         env = {**environment, **ident, **({"GIT_INDEX_FILE": index} if index else {})}
         done = subprocess.run(
-            ["git", *args], cwd=repository, env=env, input=data, capture_output=True, check=False
+            ["git", *args], cwd=repository, env=env, capture_output=True, check=False
         )
         if done.returncode:
             raise PublishError(f"`git {' '.join(args[:2])}` failed: {done.stderr.decode()[-500:]}")
