@@ -87,6 +87,10 @@ class Row:
     code_html: str
     entries: tuple[Entry, ...]
     headings: tuple[Heading, ...] = ()
+    lines: int = 0
+    """Lines shown open (0 for a folded docstring): the height the page keeps for the piece
+    until it is drawn (annotate.css)."""
+    folded: bool = False
 
     @property
     def kind(self) -> str:
@@ -216,6 +220,8 @@ def render_file(
         Row(
             code_html=seg.code_html,
             entries=seg.items,
+            lines=0 if seg.folded else seg.end - seg.start + 1,
+            folded=seg.folded,
             headings=tuple(
                 Heading(
                     obj=obj,

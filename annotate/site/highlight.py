@@ -3,7 +3,9 @@
 Pygments' HTML formatter wraps a whole block; the guide needs each line on its own (to give
 every line an anchor, to cut a function into pieces beside its notes, and to link names to
 their definitions), so tokens are turned into spans here, with Pygments' own class names so
-Material's colours apply.
+Material's colours apply. Tokens Material draws in its punctuation colour (punctuation,
+operators) and whitespace get no span: a listing's own text colour is that one (annotate.css),
+and they are about two in five of a file's tokens, each an element the browser styles.
 """
 
 from __future__ import annotations
@@ -21,6 +23,10 @@ from pygments.token import STANDARD_TYPES, _TokenType
 
 Token = tuple[int, str, str]
 """`(column, css class, text)` of one token on one line."""
+
+# Pygments classes drawn in the listing's own colour: `o` and `ow` share `p`'s colour in both of
+# Material's schemes (tests/browser/test_layout.py compares them with Material's own).
+PLAIN = frozenset({"p", "o", "ow", "w"})
 
 Wrap = Callable[[int, int, str], tuple[str, str] | None]
 """Given a token's line (1-based), column (0-based) and text, the HTML to put around it, or `None`."""
@@ -90,7 +96,7 @@ def line_html(tokens: tuple[Token, ...], /, *, line: int = 0, wrap: Wrap | None 
     parts = []
     for col, css, piece in tokens:
         text = escape(piece, quote=False)
-        html = f'<span class="{css}">{text}</span>' if css else text
+        html = f'<span class="{css}">{text}</span>' if css and css not in PLAIN else text
         around = wrap(line, col, piece) if wrap is not None else None
         parts.append(f"{around[0]}{html}{around[1]}" if around else html)
     return "".join(parts)

@@ -102,7 +102,8 @@ def cut(
     segments: list[Segment[T]] = []
     for a, b, items in pieces:
         for x, y, folded in _split(a, b, () if items else folds):
-            code = _code(html, x, y, id_prefix, anchors or {})
+            width = max(len(lines[n - 1].expandtabs()) for n in range(x, y + 1))
+            code = _code(html, x, y, id_prefix, anchors or {}, width)
             if folded:
                 label = _("docstring, lines %(start)s–%(end)s", start=x, end=y)
                 code = (
@@ -158,6 +159,7 @@ def _code(
     end: int,
     id_prefix: str,
     anchors: Mapping[int, list[str]],
+    width: int,
 ) -> str:
     # Each line's id is the anchor a URL names; its number is drawn by CSS (a counter, out of
     # what screen readers say and of what is copied), so that a line costs one element, not two,
@@ -171,7 +173,10 @@ def _code(
     # The span keeps the piece out of Material's code blocks (`pre > code`): it would give each
     # of a file's hundreds of pieces a copy button and a size watcher, one forced layout apiece,
     # for features a piece of a listing has no use for (annotate.css draws it as one).
+    # `data-an-cols` (its longest line) tells sidenotes.js whether the piece scrolls sideways
+    # without laying it out.
     return (
         f'<div class="highlight"><pre data-search-exclude><span class="an-listing">'
-        f'<code style="counter-reset: an-ln {start - 1}">{rows}</code></span></pre></div>'
+        f'<code style="counter-reset: an-ln {start - 1}" data-an-cols="{width}">{rows}</code>'
+        "</span></pre></div>"
     )

@@ -104,6 +104,30 @@ def test_notes_code_and_banner_are_readable_in_both_colour_schemes(pages, scheme
         assert ratio >= 4.5, f"{what} ({selector}) has contrast {ratio:.2f} in {expected}"
 
 
+# The colours of a listing's plain text and of its names, and those Material gives the same
+# tokens in an example's code block.
+_TOKEN_COLOURS = """
+() => {
+  const colour = selector => { const e = document.querySelector(selector);
+    return e ? getComputedStyle(e).color : null; };
+  const material = '.md-content .highlight:not(.an-code .highlight)';
+  return {listing: colour('.an-code .an-listing > code'), punctuation: colour(`${material} .p`),
+          operator: colour(`${material} .o`), name: colour('.an-code .an-listing .n'),
+          material_name: colour(`${material} .n`)};
+}
+"""
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_a_listing_draws_punctuation_and_operators_in_materials_colours(pages, scheme):
+    # highlight.py gives those tokens no span: the listing's own colour must be Material's.
+    page = pages.open("chapters/state-dict/", scheme=scheme)
+    colours = page.evaluate(_TOKEN_COLOURS)
+    assert None not in colours.values(), colours
+    assert colours["listing"] == colours["punctuation"] == colours["operator"], colours
+    assert colours["name"] == colours["material_name"] != colours["listing"], colours
+
+
 def test_on_a_wide_screen_typical_source_lines_are_not_cut_off(pages):
     page = pages.open("chapters/state-dict/", viewport=DESKTOP)
     # Lines up to 88 characters (black's width, most of torch) show without scrolling.

@@ -66,6 +66,66 @@ def test_on_a_wide_screen_notes_open_no_gap_in_the_code(pages, path):
         assert share <= MOST_BLANK, f"{path}: {share:.1%} of the listing from {listing} is blank"
 
 
+# Each piece of a whole file: the height the page keeps for it while it is not drawn, then the
+# height it has drawn.
+_KEPT = """
+() => {
+  const codes = [...document.querySelectorAll('.an-whole .an-code')];
+  const kept = codes.map(c => getComputedStyle(c).containIntrinsicBlockSize);
+  for (const c of codes) c.style.contentVisibility = 'visible';
+  return codes.map((c, i) => ({kept: kept[i], drawn: c.getBoundingClientRect().height,
+                              at: c.querySelector('.an-line')?.id ?? c.textContent.slice(0, 40)}));
+}
+"""
+WIDEST = {"width": 2600, "height": 1200}
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE, WIDEST], ids=["desktop", "phone", "widest"])
+@pytest.mark.parametrize("path", FILES)
+def test_a_whole_files_piece_keeps_the_height_it_draws_until_it_is_drawn(pages, path, viewport):
+    # The page draws only the pieces near the screen; the others hold their place by their line
+    # count (annotate.css). Held wrong, the notes and a jump to a line would land off their lines.
+    page = laid_out(pages.open(path, viewport=viewport))
+    pieces = page.evaluate(_KEPT)
+    assert len(pieces) > 20, f"{path} has {len(pieces)} pieces"
+    assert all(p["kept"].startswith("auto ") for p in pieces), pieces[0]["kept"]
+    off = [
+        p
+        for p in pieces
+        if abs(float(p["kept"].removeprefix("auto ").removesuffix("px")) - p["drawn"]) > 0.5
+    ]
+    assert off == [], (
+        f"{path}: {len(off)} pieces held at another height than they draw, first {off[0]}"
+    )
+
+
+# Every piece of code on the page: whether it takes the keyboard's focus, and whether it scrolls.
+_FOCUSABLE = """
+() => [...document.querySelectorAll('.an-source .an-listing > code')].map(code => {
+  code.closest('.an-code').style.contentVisibility = 'visible';
+  return {focusable: code.getAttribute('tabindex') === '0',
+          scrolls: code.scrollWidth > code.clientWidth + 1,
+          at: code.querySelector('.an-line')?.id};
+})
+"""
+
+
+@pytest.mark.parametrize("width", [1440, 1000])
+@pytest.mark.parametrize("path", ["chapters/state-dict/", *FILES])
+def test_a_piece_takes_the_keyboards_focus_exactly_when_it_scrolls_sideways(pages, path, width):
+    # sidenotes.js tells from a piece's longest line whether it scrolls, without laying it out.
+    page = laid_out(pages.open(path, viewport={"width": width, "height": 900}))
+    pieces = page.evaluate(_FOCUSABLE)
+    wrong = [p for p in pieces if p["focusable"] != p["scrolls"]]
+    assert wrong == [], (
+        f"{path} at {width} px: {len(wrong)} of {len(pieces)} pieces, first {wrong[0]}"
+    )
+    if path == "files/module/":
+        assert sum(p["scrolls"] for p in pieces) > 10, (
+            "no piece of module.py scrolls: nothing was tested"
+        )
+
+
 # Each margin unit (a chapter's line note, a file page's column of entries) beside its row.
 _UNITS = """
 source => [...source.querySelectorAll(':scope > .an-row')].flatMap(row => {

@@ -205,15 +205,28 @@
 
   // A listing, or a piece of one, that scrolls sideways takes the keyboard's focus, so that it
   // can be scrolled without a mouse (Material does so for its own code blocks, which the pieces
-  // of a listing are not: segments.py). All boxes read, then all written.
+  // of a listing are not: segments.py). Whether a piece scrolls is told from its longest line
+  // (`data-an-cols`) and the room its box leaves, not from its scroll width: reading that would
+  // lay out every piece of a whole file, which the page draws only near the screen. All boxes
+  // read, then all written.
   function focusScrollers(sources) {
-    const boxes = sources.flatMap((source) => [source, ...source.querySelectorAll(".an-listing > code")]);
-    const scrolls = boxes.map(
-      (box) => /auto|scroll/.test(getComputedStyle(box).overflowX) && box.scrollWidth > box.clientWidth + 1,
-    );
-    boxes.forEach((box, i) => {
-      if (scrolls[i]) box.setAttribute("tabindex", "0");
-      else box.removeAttribute("tabindex");
+    const scrolls = (box) => /auto|scroll/.test(getComputedStyle(box).overflowX);
+    const pieces = sources.map((source) => [...source.querySelectorAll(".an-listing > code")]);
+    const own = sources.map((source) => scrolls(source) && source.scrollWidth > source.clientWidth + 1);
+    const wide = pieces.map((list) => {
+      const first = list[0];
+      if (!first || !scrolls(first)) return list.map(() => false);
+      const style = getComputedStyle(first);
+      const px = (name) => parseFloat(style.getPropertyValue(name)) || 0;
+      // A line may run into the right padding before the box scrolls.
+      const room = first.closest(".an-code").clientWidth - px("padding-left") - px("--an-gutter");
+      const ch = px("--an-ch");
+      return list.map((code) => ch > 0 && Number(code.dataset.anCols) * ch > room + 1);
+    });
+    const focusable = (box, yes) => (yes ? box.setAttribute("tabindex", "0") : box.removeAttribute("tabindex"));
+    sources.forEach((source, i) => {
+      focusable(source, own[i]);
+      pieces[i].forEach((code, j) => focusable(code, wide[i][j]));
     });
   }
 
