@@ -5,7 +5,9 @@ every line an anchor, to cut a function into pieces beside its notes, and to lin
 their definitions), so tokens are turned into spans here, with Pygments' own class names so
 Material's colours apply. Tokens Material draws in its punctuation colour (punctuation,
 operators) and whitespace get no span: a listing's own text colour is that one (annotate.css),
-and they are about two in five of a file's tokens, each an element the browser styles.
+and they are about two in five of a file's tokens, each an element the browser styles; for the
+same reason neighbours of one class share a span, and a folded docstring's lines are bare text
+in the string colour its listing takes.
 """
 
 from __future__ import annotations
@@ -27,6 +29,8 @@ Token = tuple[int, str, str]
 # Pygments classes drawn in the listing's own colour: `o` and `ow` share `p`'s colour in both of
 # Material's schemes (tests/browser/test_layout.py compares them with Material's own).
 PLAIN = frozenset({"p", "o", "ow", "w"})
+DOC_PLAIN = PLAIN | {"sd"}
+"""What is bare text in a folded docstring's listing, drawn in the string colour (`an-doc`)."""
 
 Wrap = Callable[[int, int, str], tuple[str, str] | None]
 """Given a token's line (1-based), column (0-based) and text, the HTML to put around it, or `None`."""
@@ -91,14 +95,31 @@ def _lex(source: str) -> tuple[tuple[Token, ...], ...]:
     return tuple(tuple(line) for line in lines)
 
 
-def line_html(tokens: tuple[Token, ...], /, *, line: int = 0, wrap: Wrap | None = None) -> str:
-    """HTML of one line of tokens, each in a classed span; `wrap` may put a link around any."""
-    parts = []
+def line_html(
+    tokens: tuple[Token, ...],
+    /,
+    *,
+    line: int = 0,
+    wrap: Wrap | None = None,
+    plain: frozenset[str] = PLAIN,
+) -> str:
+    """HTML of one line of tokens, each in a classed span; `wrap` may put a link around any.
+
+    Tokens of a class in `plain` are bare text; neighbours of one class share a span (a string's
+    quotes and its text are three tokens), unless a link goes around either.
+    """
+    parts: list[str] = []
+    open_css = ""  # the class of the span `parts[-1]` ends with, if it may take more text
     for col, css, piece in tokens:
         text = escape(piece, quote=False)
-        html = f'<span class="{css}">{text}</span>' if css and css not in PLAIN else text
         around = wrap(line, col, piece) if wrap is not None else None
+        spanned = bool(css) and css not in plain
+        if spanned and not around and css == open_css:
+            parts[-1] = parts[-1].removesuffix("</span>") + text + "</span>"
+            continue
+        html = f'<span class="{css}">{text}</span>' if spanned else text
         parts.append(f"{around[0]}{html}{around[1]}" if around else html)
+        open_css = css if spanned and not around else ""
     return "".join(parts)
 
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Generic, TypeVar
 
 from annotate.site import labels
-from annotate.site.highlight import highlight_lines, line_html, line_tokens
+from annotate.site.highlight import DOC_PLAIN, highlight_lines, line_html, line_tokens
 from annotate.source.geometry import docstring_spans
 
 if TYPE_CHECKING:
@@ -71,16 +71,19 @@ def cut(
     """
     _ = labels.gettext(language)
     source = "\n".join(lines)
+    tokens = line_tokens(source)
     if wrap is None:
         whole = highlight_lines(source)
 
         def html(n: int) -> str:
             return whole[n - 1]
     else:
-        tokens = line_tokens(source)
 
         def html(n: int) -> str:
             return line_html(tokens[n - 1], line=n, wrap=wrap)
+
+    def doc_html(n: int) -> str:
+        return line_html(tokens[n - 1], line=n, wrap=wrap, plain=DOC_PLAIN)
 
     merged: list[Mark[T]] = []
     for mark in sorted(marks, key=lambda m: (m.start, m.end)):
@@ -103,7 +106,9 @@ def cut(
     for a, b, items in pieces:
         for x, y, folded in _split(a, b, () if items else folds):
             width = max(len(lines[n - 1].expandtabs()) for n in range(x, y + 1))
-            code = _code(html, x, y, id_prefix, anchors or {}, width)
+            code = _code(
+                doc_html if folded else html, x, y, id_prefix, anchors or {}, width, doc=folded
+            )
             if folded:
                 label = _("docstring, lines %(start)s–%(end)s", start=x, end=y)
                 code = (
@@ -160,6 +165,8 @@ def _code(
     id_prefix: str,
     anchors: Mapping[int, list[str]],
     width: int,
+    *,
+    doc: bool = False,
 ) -> str:
     # Each line's id is the anchor a URL names; its number is drawn by CSS (a counter, out of
     # what screen readers say and of what is copied), so that a line costs one element, not two,
@@ -175,8 +182,10 @@ def _code(
     # for features a piece of a listing has no use for (annotate.css draws it as one).
     # `data-an-cols` (its longest line) tells sidenotes.js whether the piece scrolls sideways
     # without laying it out.
+    kind = ' class="an-doc"' if doc else ""
     return (
         f'<div class="highlight"><pre data-search-exclude><span class="an-listing">'
-        f'<code style="counter-reset: an-ln {start - 1}" data-an-cols="{width}">{rows}</code>'
+        f'<code{kind} style="counter-reset: an-ln {start - 1}" '
+        f'data-an-cols="{width}">{rows}</code>'
         "</span></pre></div>"
     )

@@ -113,7 +113,8 @@ _TOKEN_COLOURS = """
   const material = '.md-content .highlight:not(.an-code .highlight)';
   return {listing: colour('.an-code .an-listing > code'), punctuation: colour(`${material} .p`),
           operator: colour(`${material} .o`), name: colour('.an-code .an-listing .n'),
-          material_name: colour(`${material} .n`)};
+          material_name: colour(`${material} .n`), docstring: colour('.an-code code.an-doc .an-line'),
+          material_string: colour(`${material} :is(.s1, .s2)`)};
 }
 """
 
@@ -126,6 +127,8 @@ def test_a_listing_draws_punctuation_and_operators_in_materials_colours(pages, s
     assert None not in colours.values(), colours
     assert colours["listing"] == colours["punctuation"] == colours["operator"], colours
     assert colours["name"] == colours["material_name"] != colours["listing"], colours
+    # A folded docstring's lines are bare text too, in Material's string colour.
+    assert colours["docstring"] == colours["material_string"] != colours["listing"], colours
 
 
 def test_on_a_wide_screen_typical_source_lines_are_not_cut_off(pages):
