@@ -38,7 +38,9 @@ def test_every_note_stands_at_its_function_with_line_notes_beside_their_lines(si
             ids = [n.attrs["id"] for n in row.find_all("span", cls="an-line")]
             assert ids[0] == f"{attached.obj.path}--L{line_note.start}"
             assert ids[-1] == f"{attached.obj.path}--L{line_note.end}"
-            code = " ".join("".join(n.all_text() for n in row.find_all("code")).split())
+            code = " ".join(
+                "".join(n.all_text() for n in row.find_all("pre", cls="an-listing")).split()
+            )
             assert " ".join(line_note.note.anchor.split()) in code
             words = " ".join(line_note.note.body.split()[:3]).replace("`", "")
             assert words in " ".join(aside.all_text().split())

@@ -177,15 +177,14 @@ def _code(
         for n in range(start, end + 1)
     )
     # Source stays out of search, which finds objects by their headings and notes by their prose.
-    # The span keeps the piece out of Material's code blocks (`pre > code`): it would give each
+    # A piece is a bare `pre`, out of Material's code blocks (`pre > code`): they would give each
     # of a file's hundreds of pieces a copy button and a size watcher, one forced layout apiece,
-    # for features a piece of a listing has no use for (annotate.css draws it as one).
+    # for features a piece of a listing has no use for (annotate.css draws it as one); its
+    # `.an-code` box is the `highlight` Material's token colours ask for.
     # `data-an-cols` (its longest line) tells sidenotes.js whether the piece scrolls sideways
     # without laying it out.
-    kind = ' class="an-doc"' if doc else ""
+    kind = "an-listing an-doc" if doc else "an-listing"
     return (
-        f'<div class="highlight"><pre data-search-exclude><span class="an-listing">'
-        f'<code{kind} style="counter-reset: an-ln {start - 1}" '
-        f'data-an-cols="{width}">{rows}</code>'
-        "</span></pre></div>"
+        f'<pre class="{kind}" data-search-exclude style="counter-reset: an-ln {start - 1}" '
+        f'data-an-cols="{width}">{rows}</pre>'
     )

@@ -110,10 +110,10 @@ _TOKEN_COLOURS = """
 () => {
   const colour = selector => { const e = document.querySelector(selector);
     return e ? getComputedStyle(e).color : null; };
-  const material = '.md-content .highlight:not(.an-code .highlight)';
-  return {listing: colour('.an-code .an-listing > code'), punctuation: colour(`${material} .p`),
+  const material = '.md-content .highlight:not(.an-code)';
+  return {listing: colour('.an-code .an-listing'), punctuation: colour(`${material} .p`),
           operator: colour(`${material} .o`), name: colour('.an-code .an-listing .n'),
-          material_name: colour(`${material} .n`), docstring: colour('.an-code code.an-doc .an-line'),
+          material_name: colour(`${material} .n`), docstring: colour('.an-code .an-doc .an-line'),
           material_string: colour(`${material} :is(.s1, .s2)`)};
 }
 """
@@ -134,7 +134,7 @@ def test_a_listing_draws_punctuation_and_operators_in_materials_colours(pages, s
 def test_on_a_wide_screen_typical_source_lines_are_not_cut_off(pages):
     page = pages.open("chapters/state-dict/", viewport=DESKTOP)
     # Lines up to 88 characters (black's width, most of torch) show without scrolling.
-    clipped = page.locator(".an-code .an-listing > code").evaluate_all(
+    clipped = page.locator(".an-code .an-listing").evaluate_all(
         """els => els.filter(code => {
           const longest = Math.max(...[...code.querySelectorAll('.an-line')]
             .map(l => l.textContent.replace(/^\\s*\\d+/, '').replace(/\\n$/, '').length));

@@ -101,7 +101,7 @@ def test_a_whole_files_piece_keeps_the_height_it_draws_until_it_is_drawn(pages, 
 
 # Every piece of code on the page: whether it takes the keyboard's focus, and whether it scrolls.
 _FOCUSABLE = """
-() => [...document.querySelectorAll('.an-source .an-listing > code')].map(code => {
+() => [...document.querySelectorAll('.an-source .an-listing')].map(code => {
   code.closest('.an-code').style.contentVisibility = 'visible';
   return {focusable: code.getAttribute('tabindex') === '0',
           scrolls: code.scrollWidth > code.clientWidth + 1,
@@ -188,7 +188,7 @@ def test_pointing_at_a_note_frames_its_lines_and_a_long_note_opens_on_its_button
     folded = page.locator(".an-source aside.an-line-note.an-foldable")
     assert folded.count() > 0, "no note is long enough to fold"
     note = folded.first
-    code = note.locator("xpath=..").locator(":scope > .an-code .an-listing > code")
+    code = note.locator("xpath=..").locator(":scope > .an-code .an-listing")
     before = code.evaluate(_FRAME)
     note.scroll_into_view_if_needed()
     note.hover()

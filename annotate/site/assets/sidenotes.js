@@ -211,7 +211,7 @@
   // read, then all written.
   function focusScrollers(sources) {
     const scrolls = (box) => /auto|scroll/.test(getComputedStyle(box).overflowX);
-    const pieces = sources.map((source) => [...source.querySelectorAll(".an-listing > code")]);
+    const pieces = sources.map((source) => [...source.querySelectorAll(".an-listing")]);
     const own = sources.map((source) => scrolls(source) && source.scrollWidth > source.clientWidth + 1);
     const wide = pieces.map((list) => {
       const first = list[0];
