@@ -6,16 +6,22 @@ pip-installed into a temporary folder for this run only, never into the guide's 
 Then loads both pages, served from 127.0.0.1, in headless Chromium (the loads interleaved) and
 prints the medians of HTML size, DOM elements, layouts, style and script time, time to
 DOMContentLoaded and to load, and the ratios (the goal is at most 1.5 times Sphinx's). With
-`--scripts`, it also loads the guide's page with each of its scripts kept out in turn.
+`--scripts`, it also loads the guide's page with each of its scripts kept out in turn. With
+`--lighthouse`, it runs Lighthouse's mobile performance audit on both pages too (the goal: a
+score at least Sphinx's), installing that version of Lighthouse from npm into
+`.cache/bench/lighthouse` the first time.
 
-    python scripts/bench_reader.py [--runs N] [--site BUILT_GUIDE] [--sphinx-packages DIR] [--scripts]
+    python scripts/bench_reader.py [--runs N] [--site BUILT_GUIDE] [--sphinx-packages DIR]
+                                   [--scripts] [--lighthouse]
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import functools
 import http.server
+import json
 import os
 import statistics
 import subprocess
@@ -30,6 +36,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from sphinx_peer import SphinxPeer
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from playwright.sync_api import Browser, Route
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -110,39 +118,116 @@ def _load_once(browser: Browser, url: str, block: str) -> dict[str, float]:
     return sample
 
 
-def measure(loads: list[Load], runs: int) -> list[dict[str, float]]:
-    """Medians of each load's figures; the runs interleave, to share the machine's load."""
-    from playwright.sync_api import sync_playwright
-
+@contextlib.contextmanager
+def _served(loads: list[Load]) -> Iterator[list[str]]:
+    """Each load's page URL, its folder served from 127.0.0.1 while the block runs."""
     servers = {}
     for root in {load.root for load in loads}:
         handler = functools.partial(_Quiet, directory=str(root))
         servers[root] = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
         threading.Thread(target=servers[root].serve_forever, daemon=True).start()
-    urls = [
-        f"http://127.0.0.1:{servers[load.root].server_address[1]}/"
-        + load.page_file.relative_to(load.root).as_posix()
-        for load in loads
-    ]
-    samples: list[list[dict[str, float]]] = [[] for _ in loads]
     try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(
-                executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
-            )
-            for _ in range(runs):
-                for i, load in enumerate(loads):
-                    samples[i].append(_load_once(browser, urls[i], load.block))
-            browser.close()
+        yield [
+            f"http://127.0.0.1:{servers[load.root].server_address[1]}/"
+            + load.page_file.relative_to(load.root).as_posix()
+            for load in loads
+        ]
     finally:
         for server in servers.values():
             server.shutdown()
+
+
+def measure(loads: list[Load], runs: int) -> list[dict[str, float]]:
+    """Medians of each load's figures; the runs interleave, to share the machine's load."""
+    from playwright.sync_api import sync_playwright
+
+    samples: list[list[dict[str, float]]] = [[] for _ in loads]
+    with _served(loads) as urls, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
+        )
+        for _ in range(runs):
+            for i, load in enumerate(loads):
+                samples[i].append(_load_once(browser, urls[i], load.block))
+        browser.close()
     results = []
     for load, rows in zip(loads, samples, strict=True):
         result = {key: statistics.median(s[key] for s in rows) for key in rows[0]}
         result["html_kb"] = load.page_file.stat().st_size / 1024
         results.append(result)
     return results
+
+
+LIGHTHOUSE = "12.8.2"
+LIGHTHOUSE_DIR = ROOT / ".cache" / "bench" / "lighthouse"
+# Lighthouse's figures of a page: its performance score (0-100) and the timings it is made of,
+# on its simulated mid-range phone over a slow 4G link.
+_AUDITS = {
+    "fcp_ms": "first-contentful-paint",
+    "lcp_ms": "largest-contentful-paint",
+    "tbt_ms": "total-blocking-time",
+    "speed_index_ms": "speed-index",
+}
+
+
+def lighthouse_tool() -> Path:
+    """Lighthouse's command, installed from npm into `.cache/bench/` the first time."""
+    tool = LIGHTHOUSE_DIR / "node_modules" / ".bin" / "lighthouse"
+    package = LIGHTHOUSE_DIR / "node_modules" / "lighthouse" / "package.json"
+    try:
+        installed = json.loads(package.read_text(encoding="utf-8"))["version"]
+    except (OSError, ValueError, KeyError):
+        installed = None
+    if installed != LIGHTHOUSE or not tool.is_file():
+        LIGHTHOUSE_DIR.mkdir(parents=True, exist_ok=True)
+        subprocess.run(
+            [
+                "npm",
+                "install",
+                "--no-audit",
+                "--no-fund",
+                "--prefix",
+                str(LIGHTHOUSE_DIR),
+                f"lighthouse@{LIGHTHOUSE}",
+            ],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+    return tool
+
+
+def _lighthouse_once(tool: Path, url: str) -> dict[str, float]:
+    done = subprocess.run(
+        [
+            str(tool),
+            url,
+            "--only-categories=performance",
+            "--form-factor=mobile",
+            "--output=json",
+            "--output-path=stdout",
+            "--quiet",
+            f"--chrome-flags={' '.join(CHROMIUM_ARGS)}",
+        ],
+        env=dict(os.environ, CHROME_PATH="/usr/bin/chromium"),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    report = json.loads(done.stdout)
+    figures = {"score": report["categories"]["performance"]["score"] * 100}
+    figures.update({key: report["audits"][audit]["numericValue"] for key, audit in _AUDITS.items()})
+    return figures
+
+
+def lighthouse(loads: list[Load], runs: int) -> list[dict[str, float]]:
+    """Medians of each page's Lighthouse figures, the runs interleaved."""
+    tool = lighthouse_tool()
+    samples: list[list[dict[str, float]]] = [[] for _ in loads]
+    with _served(loads) as urls:
+        for _ in range(runs):
+            for i, url in enumerate(urls):
+                samples[i].append(_lighthouse_once(tool, url))
+    return [{key: statistics.median(s[key] for s in rows) for key in rows[0]} for rows in samples]
 
 
 # The guide page's own scripts, each kept from loading in turn (`--scripts`): which one costs
@@ -170,6 +255,11 @@ def main() -> None:
         action="store_true",
         help="also load the guide page with each of its scripts kept out in turn",
     )
+    parser.add_argument(
+        "--lighthouse",
+        action="store_true",
+        help=f"also run Lighthouse {LIGHTHOUSE}'s mobile performance audit on both pages (from npm)",
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="bench-reader-") as tmp:
         work = Path(tmp)
@@ -180,13 +270,12 @@ def main() -> None:
             site = work / "guide"
             guide_page = build_guide(site)
         sphinx_page = build_sphinx(work, args.sphinx_packages)
-        guide, floor = measure(
-            [
-                Load(label="guide", root=site, page_file=guide_page),
-                Load(label="sphinx", root=work / "sphinx-html", page_file=sphinx_page),
-            ],
-            args.runs,
-        )
+        pages = [
+            Load(label="guide", root=site, page_file=guide_page),
+            Load(label="sphinx", root=work / "sphinx-html", page_file=sphinx_page),
+        ]
+        guide, floor = measure(pages, args.runs)
+        audits = lighthouse(pages, args.runs) if args.lighthouse else []
         if args.scripts:
             blocked = measure(
                 [
@@ -201,6 +290,16 @@ def main() -> None:
         ratio = guide[key] / floor[key] if floor[key] else float("inf")
         flag = "  over the goal" if key in _GOALS and ratio > GOAL else ""
         print(f"{key:14}{guide[key]:12.0f}{floor[key]:12.0f}{ratio:8.2f}{flag}")
+    if audits:
+        mine, sphinx = audits
+        print(
+            f"\nLighthouse {LIGHTHOUSE}, mobile, median of {args.runs} (goal: a score at least Sphinx's)"
+        )
+        print(f"{'':14}{'guide':>12}{'sphinx':>12}{'ratio':>8}")
+        for key in mine:
+            ratio = mine[key] / sphinx[key] if sphinx[key] else float("inf")
+            flag = "  under the goal" if key == "score" and mine[key] < sphinx[key] else ""
+            print(f"{key:14}{mine[key]:12.0f}{sphinx[key]:12.0f}{ratio:8.2f}{flag}")
     if args.scripts:
         print("\nthe guide page with one of its scripts kept out (median):")
         print(f"{'kept out':20}{'dcl_ms':>10}{'layouts':>10}{'style_ms':>10}{'script_ms':>10}")
