@@ -55,6 +55,7 @@ class AnnotatePlugin(BasePlugin[AnnotateConfig]):
 
     def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
         labels.install(env, languages.current(config))
+        self._build().cache_theme_templates(env)
         return env
 
     # After mkdocs-static-i18n's (-100), which would drop generated files: it re-reads each file

@@ -34,7 +34,7 @@ def key_file() -> Path:
     return Path(base) / "annotated-nn-module" / "verdict-key"
 
 
-def _signing_key(path: Path) -> bytes | None:
+def signing_key(path: Path) -> bytes | None:
     """The key at `path`, made on first use; `None` where it can be neither read nor made."""
     try:
         key = path.read_bytes()
@@ -77,7 +77,7 @@ class Verdicts:
 
     def __init__(self, folder: Path, *, key: Path | None = None) -> None:
         self.folder = folder
-        self._key = _signing_key(key or key_file())
+        self._key = signing_key(key or key_file())
 
     def _name(self, content: bytes) -> str:
         return hashlib.sha256(judging_code().encode() + b"\0" + content).hexdigest()

@@ -10,7 +10,6 @@ import dataclasses
 from collections import Counter
 from typing import TYPE_CHECKING, Any
 
-from jinja2 import FileSystemBytecodeCache
 from markdown import Markdown
 
 from annotate.drift.states import NoteState
@@ -28,6 +27,7 @@ from annotate.site.highlight import preload
 from annotate.site.links import doc_heading_ids
 from annotate.site.pages import CONTENT, GeneratedPage, generated_pages, page_content, unshown_notes
 from annotate.site.partials import ENGLISH_PAGE
+from annotate.site.template_cache import SignedBytecodeCache
 from annotate.site.trace_views import count_calls, line_identifier, mark_executed, trace_view
 from annotate.site.views import ObjectViews
 
@@ -131,9 +131,12 @@ class SiteBuild:
         self._env = env
         # mkdocstrings compiles its ~80 templates anew on every build; Jinja's bytecode cache,
         # keyed by each template's source, skips that on rebuilds.
-        folder = self._cache_dir / "templates"
-        folder.mkdir(parents=True, exist_ok=True)
-        env.bytecode_cache = FileSystemBytecodeCache(str(folder))
+        env.bytecode_cache = SignedBytecodeCache(self._cache_dir / "templates")
+
+    def cache_theme_templates(self, env: jinja2.Environment, /) -> None:
+        """Keep the theme's compiled templates between builds (MkDocs makes its environment,
+        and compiles Material's ~40 templates, anew on every build)."""
+        env.bytecode_cache = SignedBytecodeCache(self._cache_dir / "theme-templates")
 
     def convert(self, text: str, /) -> str:
         """The Markdown `text` as the site renders notes outside mkdocstrings (the file pages):
