@@ -8,8 +8,8 @@ prints the medians of HTML size, DOM elements, layouts, style and script time, t
 DOMContentLoaded and to load, and the ratios (the goal is at most 1.5 times Sphinx's). With
 `--scripts`, it also loads the guide's page with each of its scripts kept out in turn. With
 `--lighthouse`, it runs Lighthouse's mobile performance audit on both pages too (the goal: a
-score at least Sphinx's), installing that version of Lighthouse from npm into
-`.cache/bench/lighthouse` the first time.
+score at least Sphinx's), installing that version of Lighthouse from npm into the run's
+temporary folder.
 
     python scripts/bench_reader.py [--runs N] [--site BUILT_GUIDE] [--sphinx-packages DIR]
                                    [--scripts] [--lighthouse]
@@ -159,7 +159,6 @@ def measure(loads: list[Load], runs: int) -> list[dict[str, float]]:
 
 
 LIGHTHOUSE = "12.8.2"
-LIGHTHOUSE_DIR = ROOT / ".cache" / "bench" / "lighthouse"
 # Lighthouse's figures of a page: its performance score (0-100) and the timings it is made of,
 # on its simulated mid-range phone over a slow 4G link.
 _AUDITS = {
@@ -170,30 +169,23 @@ _AUDITS = {
 }
 
 
-def lighthouse_tool() -> Path:
-    """Lighthouse's command, installed from npm into `.cache/bench/` the first time."""
-    tool = LIGHTHOUSE_DIR / "node_modules" / ".bin" / "lighthouse"
-    package = LIGHTHOUSE_DIR / "node_modules" / "lighthouse" / "package.json"
-    try:
-        installed = json.loads(package.read_text(encoding="utf-8"))["version"]
-    except (OSError, ValueError, KeyError):
-        installed = None
-    if installed != LIGHTHOUSE or not tool.is_file():
-        LIGHTHOUSE_DIR.mkdir(parents=True, exist_ok=True)
-        subprocess.run(
-            [
-                "npm",
-                "install",
-                "--no-audit",
-                "--no-fund",
-                "--prefix",
-                str(LIGHTHOUSE_DIR),
-                f"lighthouse@{LIGHTHOUSE}",
-            ],
-            check=True,
-            stdout=subprocess.DEVNULL,
-        )
-    return tool
+def lighthouse_tool(folder: Path) -> Path:
+    """Lighthouse's command, installed from npm into `folder` (this run's own: a command found
+    in the project's folders could be anyone's)."""
+    subprocess.run(
+        [
+            "npm",
+            "install",
+            "--no-audit",
+            "--no-fund",
+            "--prefix",
+            str(folder),
+            f"lighthouse@{LIGHTHOUSE}",
+        ],
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+    return folder / "node_modules" / ".bin" / "lighthouse"
 
 
 def _lighthouse_once(tool: Path, url: str) -> dict[str, float]:
@@ -219,9 +211,9 @@ def _lighthouse_once(tool: Path, url: str) -> dict[str, float]:
     return figures
 
 
-def lighthouse(loads: list[Load], runs: int) -> list[dict[str, float]]:
+def lighthouse(loads: list[Load], runs: int, work: Path) -> list[dict[str, float]]:
     """Medians of each page's Lighthouse figures, the runs interleaved."""
-    tool = lighthouse_tool()
+    tool = lighthouse_tool(work / "lighthouse")
     samples: list[list[dict[str, float]]] = [[] for _ in loads]
     with _served(loads) as urls:
         for _ in range(runs):
@@ -275,7 +267,7 @@ def main() -> None:
             Load(label="sphinx", root=work / "sphinx-html", page_file=sphinx_page),
         ]
         guide, floor = measure(pages, args.runs)
-        audits = lighthouse(pages, args.runs) if args.lighthouse else []
+        audits = lighthouse(pages, args.runs, work) if args.lighthouse else []
         if args.scripts:
             blocked = measure(
                 [

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import jinja2
 
 from annotate.site.template_cache import SignedBytecodeCache
@@ -72,3 +74,26 @@ def test_a_changed_template_is_compiled_from_its_new_source(tmp_path):
     _env(tmp_path / "cache", key, {"page.html": PAGE}).get_template("page.html")
     changed = _env(tmp_path / "cache", key, {"page.html": "now {{ 1 + 1 }}"})
     assert changed.get_template("page.html").render() == "now 2"
+
+
+def test_what_is_no_regular_file_in_the_cache_is_passed_over_not_waited_on(tmp_path):
+    key = tmp_path / "key"
+    folder = tmp_path / "cache"
+    _env(folder, key, {"page.html": PAGE}).get_template("page.html")
+    (written,) = folder.iterdir()
+    signed = written.read_bytes()
+    # A pipe would block a read for ever; a link may point anywhere.
+    written.unlink()
+    os.mkfifo(written)
+    env = _env(folder, key, {"page.html": PAGE})
+    assert _bucket(env, "page.html").code is None
+    written.unlink()
+    (tmp_path / "elsewhere").write_bytes(signed)
+    written.symlink_to(tmp_path / "elsewhere")
+    assert _bucket(_env(folder, key, {"page.html": PAGE}), "page.html").code is None
+
+
+def test_a_cache_folder_that_cannot_be_written_leaves_the_build_to_compile(tmp_path):
+    (tmp_path / "cache").write_text("not a folder", encoding="utf-8")
+    env = _env(tmp_path / "cache", tmp_path / "key", {"page.html": PAGE})
+    assert env.get_template("page.html").render() == "a page: 42"

@@ -9,9 +9,12 @@ file carries an HMAC-SHA256 of its bytes, with the key kept outside the reposito
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import os
+import stat
+import tempfile
 from typing import TYPE_CHECKING
 
 from jinja2 import BytecodeCache
@@ -43,9 +46,8 @@ class SignedBytecodeCache(BytecodeCache):
     def load_bytecode(self, bucket: Bucket) -> None:
         if self._key is None:
             return
-        try:
-            data = self._path(bucket).read_bytes()
-        except OSError:
+        data = _read_file(self._path(bucket))
+        if data is None:
             return
         mac, body = data[:_MAC_BYTES], data[_MAC_BYTES:]
         if hmac.compare_digest(mac, self._mac(bucket, body)):
@@ -56,11 +58,31 @@ class SignedBytecodeCache(BytecodeCache):
         if self._key is None:
             return
         body = bucket.bytecode_to_string()
-        path = self._path(bucket)
-        staging = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        staging = None
         try:
             self._folder.mkdir(parents=True, exist_ok=True)
-            staging.write_bytes(self._mac(bucket, body) + body)
-            staging.replace(path)
+            # A fresh file of its own (never one a name in the folder points to), then renamed.
+            handle, staging = tempfile.mkstemp(dir=self._folder, suffix=".tmp")
+            with os.fdopen(handle, "wb") as out:
+                out.write(self._mac(bucket, body) + body)
+            os.replace(staging, self._path(bucket))
         except OSError:
-            staging.unlink(missing_ok=True)
+            if staging is not None:
+                with contextlib.suppress(OSError):
+                    os.unlink(staging)
+
+
+def _read_file(path: Path) -> bytes | None:
+    """The bytes of the regular file at `path`; `None` for anything else (a link, a pipe that
+    would block the build, a folder) or what cannot be read."""
+    try:
+        handle = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError:
+        return None
+    with os.fdopen(handle, "rb") as file:
+        try:
+            if not stat.S_ISREG(os.fstat(file.fileno()).st_mode):
+                return None
+            return file.read()
+        except OSError:
+            return None

@@ -104,31 +104,40 @@ def test_notes_code_and_banner_are_readable_in_both_colour_schemes(pages, scheme
         assert ratio >= 4.5, f"{what} ({selector}) has contrast {ratio:.2f} in {expected}"
 
 
-# The colours of a listing's plain text and of its names, and those Material gives the same
-# tokens in an example's code block.
+# Each token class in the page's listings, in the listing and as Material colours it in a code
+# block of its own (one is put in the page for the comparison); the listing's bare text against
+# Material's punctuation, and a folded docstring's against Material's docstrings.
 _TOKEN_COLOURS = """
 () => {
-  const colour = selector => { const e = document.querySelector(selector);
-    return e ? getComputedStyle(e).color : null; };
-  const material = '.md-content .highlight:not(.an-code)';
-  return {listing: colour('.an-code .an-listing'), punctuation: colour(`${material} .p`),
-          operator: colour(`${material} .o`), name: colour('.an-code .an-listing .n'),
-          material_name: colour(`${material} .n`), docstring: colour('.an-code .an-doc .an-line'),
-          material_string: colour(`${material} :is(.s1, .s2)`)};
+  const probe = document.createElement('div');
+  probe.className = 'highlight';
+  probe.innerHTML = '<pre><code></code></pre>';
+  document.querySelector('.md-content .md-typeset').append(probe);
+  const material = css => { const span = document.createElement('span'); span.className = css;
+    span.textContent = 'x'; probe.querySelector('code').append(span); return getComputedStyle(span).color; };
+  const colour = e => e && getComputedStyle(e).color;
+  const classes = new Set([...document.querySelectorAll('.an-listing .an-line span[class]')].map(s => s.className));
+  const tokens = {};
+  for (const css of classes) tokens[css] = [colour(document.querySelector(`.an-listing .an-line span.${css}`)), material(css)];
+  return {tokens, bare: [colour(document.querySelector('.an-listing:not(.an-doc)')), material('p'), material('o')],
+          doc: [colour(document.querySelector('.an-listing.an-doc .an-line')), material('sd')]};
 }
 """
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_a_listing_draws_punctuation_and_operators_in_materials_colours(pages, scheme):
-    # highlight.py gives those tokens no span: the listing's own colour must be Material's.
-    page = pages.open("chapters/state-dict/", scheme=scheme)
+@pytest.mark.parametrize("path", ["chapters/state-dict/", "files/module/"])
+def test_a_listing_draws_every_token_in_materials_colours(pages, path, scheme):
+    # highlight.py leaves punctuation, operators and a folded docstring's text bare: the
+    # listing's own colours must be Material's for them, and every span's its class's.
+    page = pages.open(path, scheme=scheme)
     colours = page.evaluate(_TOKEN_COLOURS)
-    assert None not in colours.values(), colours
-    assert colours["listing"] == colours["punctuation"] == colours["operator"], colours
-    assert colours["name"] == colours["material_name"] != colours["listing"], colours
-    # A folded docstring's lines are bare text too, in Material's string colour.
-    assert colours["docstring"] == colours["material_string"] != colours["listing"], colours
+    assert len(colours["tokens"]) >= 8, colours["tokens"]
+    wrong = {css: pair for css, pair in colours["tokens"].items() if pair[0] != pair[1]}
+    assert wrong == {}, f"token colours (listing, Material) that differ: {wrong}"
+    assert colours["bare"][0] == colours["bare"][1] == colours["bare"][2], colours["bare"]
+    if path.startswith("files/"):
+        assert colours["doc"][0] == colours["doc"][1], colours["doc"]
 
 
 def test_on_a_wide_screen_typical_source_lines_are_not_cut_off(pages):

@@ -126,6 +126,33 @@ def test_a_piece_takes_the_keyboards_focus_exactly_when_it_scrolls_sideways(page
         )
 
 
+# Every listing on the page, all its pieces drawn: whether it takes the keyboard's focus, and
+# whether it scrolls sideways as one.
+_LISTINGS = """
+() => {
+  for (const c of document.querySelectorAll('.an-code')) c.style.contentVisibility = 'visible';
+  return [...document.querySelectorAll('.an-source')].map(source => ({
+    focusable: source.getAttribute('tabindex') === '0',
+    scrolls: source.scrollWidth > source.clientWidth + 1,
+    at: source.querySelector('.an-line')?.id}));
+}
+"""
+
+
+@pytest.mark.parametrize("width", [955, 800, 390])
+@pytest.mark.parametrize("path", ["chapters/state-dict/", *FILES])
+def test_a_listing_that_scrolls_as_one_takes_the_keyboards_focus_though_not_all_drawn(
+    pages, path, width
+):
+    # Narrower than the margin needs, a listing scrolls sideways as one; its pieces far from the
+    # screen are not drawn at first and add no width, yet its widest line decides.
+    page = laid_out(pages.open(path, viewport={"width": width, "height": 900}))
+    listings = page.evaluate(_LISTINGS)
+    wrong = [s for s in listings if s["focusable"] != s["scrolls"]]
+    assert wrong == [], f"{path} at {width} px: {len(wrong)} of {len(listings)}, first {wrong[0]}"
+    assert any(s["scrolls"] for s in listings) or width > 900, f"{path}: nothing scrolls at {width}"
+
+
 # Each margin unit (a chapter's line note, a file page's column of entries) beside its row.
 _UNITS = """
 source => [...source.querySelectorAll(':scope > .an-row')].flatMap(row => {

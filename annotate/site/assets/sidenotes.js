@@ -212,21 +212,28 @@
   function focusScrollers(sources) {
     const scrolls = (box) => /auto|scroll/.test(getComputedStyle(box).overflowX);
     const pieces = sources.map((source) => [...source.querySelectorAll(".an-listing")]);
-    const own = sources.map((source) => scrolls(source) && source.scrollWidth > source.clientWidth + 1);
-    const wide = pieces.map((list) => {
-      const first = list[0];
-      if (!first || !scrolls(first)) return list.map(() => false);
+    const measured = sources.map((source, i) => {
+      const first = pieces[i][0];
+      if (!first) return {own: scrolls(source) && source.scrollWidth > source.clientWidth + 1, wide: []};
       const style = getComputedStyle(first);
       const px = (name) => parseFloat(style.getPropertyValue(name)) || 0;
-      // A line may run into the right padding before the box scrolls.
-      const room = first.closest(".an-code").clientWidth - px("padding-left") - px("--an-gutter");
       const ch = px("--an-ch");
-      return list.map((code) => ch > 0 && Number(code.dataset.anCols) * ch > room + 1);
+      // How wide a piece's text runs: its longest line, after the padding and the line numbers
+      // (a line may run into the right padding before the box scrolls).
+      const needs = (code) => Number(code.dataset.anCols) * ch + px("padding-left") + px("--an-gutter");
+      // On a phone the listing scrolls as one; a whole file's pieces not drawn yet add no width
+      // to it, so its own scroll width can be short of what it will be (a chapter's is drawn).
+      const undrawn = source.classList.contains("an-whole");
+      const widest = undrawn ? Math.max(...pieces[i].map(needs)) : 0;
+      const own = scrolls(source) && (source.scrollWidth > source.clientWidth + 1 || widest > source.clientWidth + 1);
+      if (!scrolls(first)) return {own, wide: pieces[i].map(() => false)};
+      const room = first.closest(".an-code").clientWidth;
+      return {own, wide: pieces[i].map((code) => ch > 0 && needs(code) > room + 1)};
     });
     const focusable = (box, yes) => (yes ? box.setAttribute("tabindex", "0") : box.removeAttribute("tabindex"));
     sources.forEach((source, i) => {
-      focusable(source, own[i]);
-      pieces[i].forEach((code, j) => focusable(code, wide[i][j]));
+      focusable(source, measured[i].own);
+      pieces[i].forEach((code, j) => focusable(code, measured[i].wide[j]));
     });
   }
 
