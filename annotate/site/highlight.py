@@ -7,7 +7,7 @@ Material's colours apply. Tokens Material draws in its punctuation colour (punct
 operators) and whitespace get no span: a listing's own text colour is that one (annotate.css),
 and they are about two in five of a file's tokens, each an element the browser styles; for the
 same reason neighbours of one class share a span, and a folded docstring's lines are bare text
-in the string colour its listing takes.
+in the docstring colour its listing takes.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ Token = tuple[int, str, str]
 # Material's schemes (tests/browser/test_layout.py compares them with Material's own).
 PLAIN = frozenset({"p", "o", "ow", "w"})
 DOC_PLAIN = PLAIN | {"sd"}
-"""What is bare text in a folded docstring's listing, drawn in the string colour (`an-doc`)."""
+"""What is bare text in a folded docstring's listing, drawn in the docstring colour (`an-doc`)."""
 
 Wrap = Callable[[int, int, str], tuple[str, str] | None]
 """Given a token's line (1-based), column (0-based) and text, the HTML to put around it, or `None`."""
