@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 
-from annotate.mkdocs_adapter import caches, languages, pages, report, setup, site_files
+from annotate.mkdocs_adapter import caches, languages, pages, report, reused, setup, site_files
 from annotate.mkdocs_adapter.options import AnnotateConfig
 from annotate.site import labels
 from annotate.site.diagrams import svg_links_as_xlink
@@ -39,13 +39,17 @@ class AnnotatePlugin(BasePlugin[AnnotateConfig]):
         self._urls: list[str] = []
         self._aside = SetAside()
         """What search need not parse of each page, set aside until the page is written."""
+        self._kept = reused.KeptBuilds()
+        """What each language's builds leave for the next one under `mkdocs serve`."""
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         if self.setup is None or self.setup.config is not config:
             self.setup = setup.read(config, self.config, fence=caches.weakly(self._format_example))
         self._close()
         self._aside = SetAside()
-        self.build = setup.new_build(self.setup, self.config, config)
+        self.build = setup.new_build(
+            self.setup, self.config, config, reused=self._kept.for_build(config)
+        )
         languages.translate_permalinks(config)
         return config
 
@@ -74,6 +78,8 @@ class AnnotatePlugin(BasePlugin[AnnotateConfig]):
         report.fail("file(s) cannot be published as they are", unchecked)
         site_files.drop_notes(files, notes_dir=notes_dir)
         build.run_examples_first(site_files.example_pages(files, config))
+        # Search made its index in its `on_config`, which runs before this plugin's.
+        reused.reuse_search_entries(config, build.reused.search_entries)
         site_files.add_generated(files, config, build)
         return files
 
@@ -104,6 +110,7 @@ class AnnotatePlugin(BasePlugin[AnnotateConfig]):
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         build = self._build()
         self._close()
+        build.reused.end_build()
         languages.write_sitemap(config, self._urls)
         self._urls = []
         caches.forget_markdown_instances()
@@ -119,6 +126,8 @@ class AnnotatePlugin(BasePlugin[AnnotateConfig]):
         )
 
     def on_build_error(self, *, error: Exception) -> None:
+        if self.build is not None:
+            self.build.reused.end_build()
         self._close()
 
     def on_shutdown(self) -> None:

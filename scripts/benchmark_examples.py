@@ -144,7 +144,7 @@ def guide_examples() -> list[tuple[Example, tuple[Example, ...]]]:
     found = []
     for path in sorted(Path(config.docs_dir).rglob("*.md")):
         found += collect_examples(
-            path,
+            path.read_text(encoding="utf-8"),
             page=path.relative_to(ROOT).as_posix(),
             extensions=config.markdown_extensions,
             extension_configs=config.mdx_configs,

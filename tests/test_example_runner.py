@@ -301,7 +301,7 @@ def test_collect_examples_finds_each_example_with_its_session_history(tmp_path):
     page = tmp_path / "page.md"
     page.write_text("---\ntitle: T\n---\n" + PAGE, encoding="utf-8")
     found = collect_examples(
-        page,
+        page.read_text(encoding="utf-8"),
         page="docs/page.md",
         extensions=["pymdownx.superfences"],
         extension_configs={},  # the Python fences are registered by `collect_examples` itself

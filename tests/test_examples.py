@@ -24,7 +24,7 @@ def _collect() -> list[tuple[Example, tuple[Example, ...]]]:
     found = []
     for path in sorted(DOCS.rglob("*.md")):
         found += collect_examples(
-            path,
+            path.read_text(encoding="utf-8"),
             page=path.relative_to(ROOT).as_posix(),
             extensions=CONFIG.markdown_extensions,
             extension_configs=CONFIG.mdx_configs,
@@ -82,7 +82,7 @@ def test_the_first_pass_finds_the_examples_rendering_runs():
         fences.start_page(page, text)
         md.convert(text)
         first_pass = collect_examples(
-            path,
+            path.read_text(encoding="utf-8"),
             page=page,
             extensions=CONFIG.markdown_extensions,
             extension_configs=CONFIG.mdx_configs,

@@ -3,6 +3,7 @@ of the same files makes."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -13,19 +14,26 @@ from tests.conftest import ENGLISH_ONLY, copy_project, run_mkdocs
 # As `mkdocs serve` does: the plugins started once, the configuration read anew for each build.
 _SERVE = textwrap.dedent(
     """
-    import sys
+    import json, sys
     from pathlib import Path
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
-    config_file, site, note = sys.argv[1:]
+    config_file, site, *edits = sys.argv[1:]
     config = load_config(config_file, site_dir=site)
     config.plugins.on_startup(command="serve", dirty=False)
     build(config)
-    path = Path(note)
-    path.write_text(path.read_text(encoding="utf-8") + "\\nOne more sentence.\\n", encoding="utf-8")
-    config = load_config(config_file, site_dir=site)
-    build(config)
+    for edit in edits:
+        path = Path(edit)
+        text = path.read_text(encoding="utf-8") + "\\nOne more sentence.\\n"
+        path.write_text(text, encoding="utf-8")
+        config = load_config(config_file, site_dir=site)
+        build(config)
+    reused = config.plugins["annotate"].build.reused
+    print(json.dumps({
+        name: [getattr(reuse.last, "reused"), getattr(reuse.last, "computed")]
+        for name, reuse in vars(reused).items()
+    }))
     config.plugins.on_shutdown()
     """
 )
@@ -35,12 +43,15 @@ def _files(site):
     return {p.relative_to(site).as_posix(): p.read_bytes() for p in site.rglob("*") if p.is_file()}
 
 
-def test_a_rebuild_after_a_note_edit_is_the_clean_build_of_the_edited_files(tmp_path):
+def test_rebuilds_after_a_note_and_a_chapter_edit_make_the_clean_build_of_the_edited_files(
+    tmp_path,
+):
     config = copy_project(tmp_path / "project")
     note = config.parent / "docs" / "notes" / "module" / "Module.cuda.md"
+    chapter = config.parent / "docs" / "chapters" / "saving-and-loading.md"
     served = tmp_path / "served"
     result = subprocess.run(
-        [sys.executable, "-c", _SERVE, str(config), str(served), str(note)],
+        [sys.executable, "-c", _SERVE, str(config), str(served), str(note), str(chapter)],
         cwd=config.parent,
         capture_output=True,
         text=True,
@@ -49,9 +60,15 @@ def test_a_rebuild_after_a_note_edit_is_the_clean_build_of_the_edited_files(tmp_
         check=False,
     )
     assert result.returncode == 0, result.stderr[-4000:]
-    assert "One more sentence." in (served / "chapters" / "to-and-apply" / "index.html").read_text(
-        encoding="utf-8"
-    )
+    for page in ("to-and-apply", "saving-and-loading"):
+        html = (served / "chapters" / page / "index.html").read_text(encoding="utf-8")
+        assert "One more sentence." in html
+    # The last rebuild took back what the edited chapter left as it was: every example's HTML,
+    # every other page's examples and search entries; it found the edited page's anew.
+    reused = json.loads(result.stdout.strip().splitlines()[-1])
+    assert reused["example_html"][0] > 0 and reused["example_html"][1] == 0
+    assert reused["examples_found"][1] == 1 and reused["examples_found"][0] > 0
+    assert reused["search_entries"][1] >= 1 and reused["search_entries"][0] > 0
     clean = tmp_path / "clean"
     assert run_mkdocs(clean, config=config).returncode == 0
     rebuilt, fresh = _files(served), _files(clean)

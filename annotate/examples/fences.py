@@ -13,7 +13,6 @@ import logging
 import re
 from collections.abc import Callable, Sequence
 from html import escape
-from pathlib import Path
 from typing import Any, Protocol
 
 from markdown import Markdown
@@ -23,6 +22,7 @@ from annotate.errors import AnnotateError, ExampleError
 from annotate.examples.runner import Example, ExampleResult, ExampleStats
 from annotate.examples.traces import Trace
 from annotate.notes.active import find_active_html
+from annotate.reuse import Reuse, digest
 
 log = logging.getLogger("mkdocs.plugins.annotate")
 
@@ -121,10 +121,13 @@ class ExampleFences:
         stamp: str = "ran on torch <code>%(version)s</code>",
         render: bool = True,
         judge: Callable[[str], Sequence[str]] = find_active_html,
+        reuse: Reuse[tuple[str, str]] | None = None,
     ) -> None:
         """`render=False` only runs each example (through `run`), rendering nothing; `judge`
-        tells why an example's HTML is not inert (`find_active_html`, or its kept verdict)."""
+        tells why an example's HTML is not inert (`find_active_html`, or its kept verdict);
+        `reuse` keeps each example's HTML from one build to the next, by what it is made of."""
         self._run = run
+        self._reuse = reuse
         self._judge = judge
         self._render = render
         self._decorate = decorate
@@ -200,19 +203,10 @@ class ExampleFences:
             self.skipped += 1
             return _failure_html("was not run: an earlier example of its session failed")
         history = self._history.setdefault(example.session, []) if example.session else []
-        results: list[ExampleResult] = []
-
-        def run(code: str, **_: Any) -> str:
-            results.append(self._run(example, history=tuple(history)))
-            return results[-1].output
-
         try:
-            if self._render:
-                html = str(base_format(language="python", run=run, code=source, md=md, **options))
-            else:
-                # The one call of `run` base_format makes, without highlighting and converting.
-                run(source)
-                html = ""
+            # base_format calls `run` once, whatever the options: running first changes nothing.
+            result = self._run(example, history=tuple(history))
+            html, under = self._rendered(source, options, md, result) if self._render else ("", "")
         except ExampleError as error:
             return self._fail(error, example.session)
         except Exception as error:  # superfences would swallow it and show the fence unrun
@@ -233,17 +227,40 @@ class ExampleFences:
             )
         if example.session:
             history.append(example)
-        if not html or not results:
+        if not html:
             return html
-        if results[-1].trace is not None:
-            self.page_traces.append(results[-1].trace)
-            self.all_traces.append(results[-1].trace)
-        version = escape(results[-1].torch)
-        under = self._decorate(results[-1]) if self._decorate else ""
+        if result.trace is not None:
+            self.page_traces.append(result.trace)
+            self.all_traces.append(result.trace)
+        version = escape(result.torch)
         return (
             f'<div class="an-example" data-an-torch="{version}">{html}{under}'
             f'<p class="an-example-stamp">{self._stamp % {"version": version}}</p></div>'
         )
+
+    def _rendered(
+        self, source: str, options: dict[str, Any], md: Markdown, result: ExampleResult
+    ) -> tuple[str, str]:
+        """The example's HTML as markdown-exec renders it, and the trace to show under it."""
+
+        def render() -> tuple[str, str]:
+            html = str(
+                base_format(
+                    language="python",
+                    run=lambda *_, **__: result.output,
+                    code=source,
+                    md=md,
+                    **options,
+                )
+            )
+            return html, (self._decorate(result) if html and self._decorate else "")
+
+        if self._reuse is None:
+            return render()
+        key = digest(
+            source, repr(sorted(options.items())), result.output, result.torch, repr(result.trace)
+        )
+        return self._reuse.get(key, render, keep=_reusable)
 
     def summary(self, stats: ExampleStats) -> str:
         """One line on how the examples were served, e.g. "14 examples: 0 run, 14 from cache"."""
@@ -270,8 +287,17 @@ class ExampleFences:
         return _failure_html(error.reason)
 
 
+def _reusable(rendered: tuple[str, str]) -> bool:
+    """Whether an example's HTML is all its rendering did: markdown-exec also hands headings
+    in an output to the page's contents, and numbers the ids it makes, build after build."""
+    return _HEADING_OR_NUMBERED_ID.search(rendered[0]) is None
+
+
+_HEADING_OR_NUMBERED_ID = re.compile(r"<h[1-6][\s>]|\bid=\"exec-\d", re.IGNORECASE)
+
+
 def collect_examples(
-    path: Path,
+    text: str,
     /,
     *,
     page: str,
@@ -279,7 +305,7 @@ def collect_examples(
     extension_configs: dict[str, Any],
     rewrite: Callable[[str], str] | None = None,
 ) -> list[tuple[Example, tuple[Example, ...]]]:
-    """Every executed example of the Markdown file `path`, with the earlier ones of its session.
+    """Every executed example of the Markdown `text`, with the earlier ones of its session.
 
     The page is converted with the site's own extensions, so the examples found, their order and
     their sessions are exactly those a build runs; `rewrite` is what the build does to its text
@@ -296,7 +322,6 @@ def collect_examples(
         extensions=list(extensions),
         extension_configs=register_fences(extension_configs, fences.format),
     )
-    text = path.read_text(encoding="utf-8")
     if rewrite is not None:
         text = rewrite(text)
     fences.start_page(page, text)

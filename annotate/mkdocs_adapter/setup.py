@@ -19,7 +19,7 @@ from annotate.mkdocs_adapter import languages, report, site_files
 from annotate.notes.verdicts import Verdicts
 from annotate.site import labels, theme
 from annotate.site.absent import mark_absent
-from annotate.site.build import SiteBuild
+from annotate.site.build import Reused, SiteBuild
 from annotate.site.history_views import releases_up_to
 from annotate.site.maintenance import orphan_places
 
@@ -110,8 +110,16 @@ def read(
     )
 
 
-def new_build(setup: GuideSetup, options: AnnotateConfig, config: MkDocsConfig, /) -> SiteBuild:
-    """The build of the language `config` is being built in, and the version banner told of it."""
+def new_build(
+    setup: GuideSetup,
+    options: AnnotateConfig,
+    config: MkDocsConfig,
+    /,
+    *,
+    reused: Reused | None = None,
+) -> SiteBuild:
+    """The build of the language `config` is being built in, and the version banner told of it;
+    `reused` is what the language's earlier builds in this process left."""
     language = languages.current(config)
     build = SiteBuild(
         setup.guide.in_language(language),
@@ -124,6 +132,7 @@ def new_build(setup: GuideSetup, options: AnnotateConfig, config: MkDocsConfig, 
         markdown=(config.markdown_extensions, config.mdx_configs),
         unbound_markdown=setup.unbound_markdown,
         rewrite=setup.rewrite,
+        reused=reused,
     )
     maintenance = options.maintenance_page
     config.extra["annotate_build"] = theme.build_info(

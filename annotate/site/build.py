@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections import Counter
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from markdown import Markdown
@@ -16,10 +17,11 @@ from annotate.drift.states import NoteState
 from annotate.errors import ExampleError
 from annotate.examples.fences import ExampleFences, collect_examples
 from annotate.examples.limits import Limits
-from annotate.examples.runner import ExampleResult, ExampleRunner, ExampleStats
+from annotate.examples.runner import Example, ExampleResult, ExampleRunner, ExampleStats
 from annotate.examples.traces import executed_lines, observed_calls
 from annotate.notes.active import find_active_html
 from annotate.notes.verdicts import Verdicts
+from annotate.reuse import Reuse, digest
 from annotate.site import labels
 from annotate.site.diagrams import Diagram, read_directives, render_svg
 from annotate.site.file_page import file_anchor_ids
@@ -41,6 +43,28 @@ if TYPE_CHECKING:
     from annotate.guide import Guide
 
 
+Collected = tuple[Example, tuple[Example, ...]]
+"""An example found on a page, and the earlier ones of its session."""
+
+
+@dataclass
+class Reused:
+    """What one language's builds keep for the next build in the same process (`mkdocs serve`),
+    each by a digest of its inputs; valid for one configuration."""
+
+    example_html: Reuse[tuple[str, str]] = field(default_factory=Reuse)
+    """Each example's HTML and trace, by its source, options and result."""
+    examples_found: Reuse[list[Collected]] = field(default_factory=Reuse)
+    """Each page's examples, by its text."""
+    search_entries: Reuse[list[dict[str, Any]]] = field(default_factory=Reuse)
+    """Each page's search entries, by its rendered content."""
+
+    def end_build(self) -> None:
+        """Keep what this build used, for the next one, and nothing else."""
+        for reuse in (self.example_html, self.examples_found, self.search_entries):
+            reuse.end_build()
+
+
 class SiteBuild:
     """The state of one build; a new build makes a new one."""
 
@@ -58,12 +82,16 @@ class SiteBuild:
         markdown: tuple[list[Any], dict[str, Any]] = ([], {}),
         unbound_markdown: tuple[list[Any], dict[str, Any]] = ([], {}),
         rewrite: Callable[[str], str] | None = None,
+        reused: Reused | None = None,
     ) -> None:
         """`markdown` holds the site's Markdown extensions and their options, which render
         notes outside mkdocstrings; `unbound_markdown` the same before the example fences were
         bound to this build; `rewrite` is what the build does to a page's text before reading
-        it, if anything (`mark_absent`)."""
+        it, if anything (`mark_absent`); `reused` what earlier builds of this language in the
+        same process computed, to take again where the inputs are the same."""
         self.guide = guide
+        self.reused = reused or Reused()
+        """What this build takes from the last one and keeps for the next."""
         # Lexing module.py costs most of a second: once per content, kept on disk between builds.
         preload(["\n".join(lines) for lines in guide.index.lines.values()], cache_dir / "highlight")
         self.views = ObjectViews(guide)
@@ -86,6 +114,7 @@ class SiteBuild:
             judge=lambda html: verdicts.judged(
                 "example HTML", html, find_active_html, valid=_list_of_reasons
             ),
+            reuse=self.reused.example_html,
         )
         """The formatter of the Python fences, which runs each example through `runner`."""
         self.pages: dict[str, GeneratedPage] = {
@@ -156,13 +185,20 @@ class SiteBuild:
         extensions, configs = self.unbound_markdown
         traces = []
         for path, shown_as in pages:
-            found = collect_examples(
-                path,
-                page=shown_as,
-                extensions=extensions,
-                extension_configs=configs,
-                rewrite=self.rewrite,
-            )
+            text = path.read_text(encoding="utf-8")
+
+            def collect(text: str = text, shown_as: str = shown_as) -> list[Collected]:
+                return collect_examples(
+                    text,
+                    page=shown_as,
+                    extensions=extensions,
+                    extension_configs=configs,
+                    rewrite=self.rewrite,
+                )
+
+            # Found by converting the page: the same text, rewritten the same way, finds the same.
+            rewritten = self.guide.snapshot.fingerprint if self.rewrite else ""
+            found = self.reused.examples_found.get(digest(shown_as, text, rewritten), collect)
             broken: set[str | None] = set()
             for example, history in found:
                 if example.session in broken:

@@ -4,13 +4,15 @@ Material's search parses all of a page's HTML, then drops what is marked `data-s
 the highlighted source and the margin notes, most of every chapter and file page. Handing it the
 page with those parts set aside (each replaced by a placeholder, put back when the page is
 written) gives the same index in a fraction of the time, and leaves the page's bytes as they were.
+The placeholders carry a digest of the page they were cut from: no text of the page can be taken
+for one, and the same page cut again reads the same, so that search can take back its entries.
 """
 
 from __future__ import annotations
 
 import functools
+import hashlib
 import re
-import secrets
 from dataclasses import dataclass, field
 
 _EXCLUDED_START = re.compile(
@@ -41,10 +43,8 @@ _VOID = frozenset(
 class SetAside:
     """The parts of pages set aside, until each page is written."""
 
-    token: str = field(default_factory=lambda: secrets.token_hex(8))
-    """In every placeholder, so that no text of a page can be taken for one."""
-    parts: dict[str, list[str]] = field(default_factory=dict)
-    """By page, what its placeholders stand for, in order."""
+    parts: dict[str, tuple[str, list[str]]] = field(default_factory=dict)
+    """By page, the token of its placeholders and what they stand for, in order."""
 
     def cut(self, page: str, html: str, /) -> str:
         """`html` with each element search excludes replaced by a placeholder.
@@ -52,6 +52,7 @@ class SetAside:
         Left in place: a heading, an element holding one (search still starts a section at it) or
         another element of its own name (search stops excluding at the inner one's end).
         """
+        token = hashlib.sha256(html.encode("utf-8", "surrogatepass")).hexdigest()[:32]
         kept: list[str] = []
         out: list[str] = []
         position = 0
@@ -69,21 +70,21 @@ class SetAside:
                 continue
             close = html.index(">", end) + 1
             out.append(html[position : start.start()])
-            out.append(f"<!--an-aside-{self.token}-{len(kept)}-->")
+            out.append(f"<!--an-aside-{token}-{len(kept)}-->")
             kept.append(html[start.start() : close])
             position = close
         if not kept:
             return html
         out.append(html[position:])
-        self.parts[page] = kept
+        self.parts[page] = (token, kept)
         return "".join(out)
 
     def put_back(self, page: str, html: str, /) -> str:
         """`html`, a page written from what `cut` returned, with its parts back in place."""
-        kept = self.parts.pop(page, None)
+        token, kept = self.parts.pop(page, ("", []))
         if not kept:
             return html
-        placeholder = re.compile(rf"<!--an-aside-{self.token}-(\d+)-->")
+        placeholder = re.compile(rf"<!--an-aside-{token}-(\d+)-->")
         return placeholder.sub(lambda found: kept[int(found.group(1))], html)
 
 

@@ -1,0 +1,76 @@
+"""What one build computed that the next build in the same process takes again, by content.
+
+Under `mkdocs serve` every rebuild renders every page anew, though an edit to one note changes
+a few. A `Reuse` keeps a value under a digest of everything it was computed from, so a rebuild
+takes it back only when those inputs are byte for byte the same, never because of a time or a
+file's age. It holds what the last build used and nothing older: each build's end drops what
+that build did not ask for, so memory does not grow from rebuild to rebuild.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Generic, TypeVar
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+V = TypeVar("V")
+
+
+def digest(*parts: str) -> bytes:
+    """A key for `parts`, each told apart from its neighbours (("ab", "c") is not ("a", "bc"))."""
+    h = hashlib.sha256()
+    for part in parts:
+        data = part.encode("utf-8", "surrogatepass")
+        h.update(len(data).to_bytes(8, "little"))
+        h.update(data)
+    return h.digest()
+
+
+@dataclass
+class ReuseStats:
+    """How a build's values were found, counted since the build began."""
+
+    reused: int = 0
+    computed: int = 0
+
+
+class Reuse(Generic[V]):
+    """Values by the digest of their inputs, kept from one build to the next."""
+
+    def __init__(self) -> None:
+        self._last: dict[bytes, V] = {}
+        self._this: dict[bytes, V] = {}
+        self.stats = ReuseStats()
+        """This build's, so far."""
+        self.last = ReuseStats()
+        """The last finished build's."""
+
+    def get(
+        self, key: bytes, compute: Callable[[], V], /, *, keep: Callable[[V], bool] | None = None
+    ) -> V:
+        """The value kept under `key`, or `compute()`'s, kept for the next build unless
+        `keep(value)` says it did more than return a value (then it is computed every time)."""
+        if key in self._this:
+            self.stats.reused += 1
+            return self._this[key]
+        if key in self._last:
+            self.stats.reused += 1
+            value = self._last.pop(key)
+        else:
+            self.stats.computed += 1
+            value = compute()
+            if keep is not None and not keep(value):
+                return value
+        self._this[key] = value
+        return value
+
+    def end_build(self) -> None:
+        """Keep what this build used, for the next one, and nothing else."""
+        self._last, self._this = self._this, {}
+        self.last, self.stats = self.stats, ReuseStats()
+
+    def __len__(self) -> int:
+        return len(self._last) + len(self._this)
