@@ -40,7 +40,7 @@ class AnnotatePlugin(BasePlugin[AnnotateConfig]):
         self._aside = SetAside()
         """What search need not parse of each page, set aside until the page is written."""
         self._kept = reused.KeptBuilds()
-        """What each language's builds leave for the next one under `mkdocs serve`."""
+        """What each language's builds leave for the next one, in this process and on disk."""
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         if self.setup is None or self.setup.config is not config:
@@ -48,7 +48,10 @@ class AnnotatePlugin(BasePlugin[AnnotateConfig]):
         self._close()
         self._aside = SetAside()
         self.build = setup.new_build(
-            self.setup, self.config, config, reused=self._kept.for_build(config)
+            self.setup,
+            self.config,
+            config,
+            reused=self._kept.for_build(config, cache_dir=self.setup.cache_dir),
         )
         languages.translate_permalinks(config)
         return config
@@ -110,7 +113,7 @@ class AnnotatePlugin(BasePlugin[AnnotateConfig]):
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         build = self._build()
         self._close()
-        build.reused.end_build()
+        self._kept.finish(config, build.reused)
         languages.write_sitemap(config, self._urls)
         self._urls = []
         caches.forget_markdown_instances()

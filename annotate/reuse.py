@@ -47,6 +47,8 @@ class Reuse(Generic[V]):
         """This build's, so far."""
         self.last = ReuseStats()
         """The last finished build's."""
+        self.changed = False
+        """The last finished build computed or dropped something: what is kept differs."""
 
     def get(
         self, key: bytes, compute: Callable[[], V], /, *, keep: Callable[[V], bool] | None = None
@@ -69,8 +71,17 @@ class Reuse(Generic[V]):
 
     def end_build(self) -> None:
         """Keep what this build used, for the next one, and nothing else."""
+        self.changed = self.stats.computed > 0 or bool(self._last)
         self._last, self._this = self._this, {}
         self.last, self.stats = self.stats, ReuseStats()
+
+    def kept(self) -> dict[bytes, V]:
+        """What the next build may take, by key."""
+        return {**self._last, **self._this}
+
+    def seed(self, values: dict[bytes, V], /) -> None:
+        """Offer `values` (what an earlier process kept) to the next build."""
+        self._last.update(values)
 
     def __len__(self) -> int:
         return len(self._last) + len(self._this)

@@ -19,9 +19,10 @@ from annotate.mkdocs_adapter import languages, report, site_files
 from annotate.notes.verdicts import Verdicts
 from annotate.site import labels, theme
 from annotate.site.absent import mark_absent
-from annotate.site.build import Reused, SiteBuild
+from annotate.site.build import SiteBuild
 from annotate.site.history_views import releases_up_to
 from annotate.site.maintenance import orphan_places
+from annotate.site.reused import Reused
 
 if TYPE_CHECKING:
     from collections.abc import Callable

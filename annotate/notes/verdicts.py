@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import importlib.metadata
 import json
 import os
 import secrets
@@ -21,7 +20,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import annotate
+from annotate.signed import code_fingerprint
 
 _KEY_BYTES = 32
 _JUDGED_WITH = ("markdown", "pymdown-extensions", "html5lib", "nh3", "pyyaml", "mkdocs-autorefs")
@@ -58,18 +57,7 @@ def signing_key(path: Path) -> bytes | None:
 def judging_code() -> str:
     """A fingerprint of the code that judges notes, and of the libraries it judges with: a
     verdict stands only for the code that gave it."""
-    digest = hashlib.sha256()
-    for distribution in _JUDGED_WITH:
-        try:
-            version = importlib.metadata.version(distribution)
-        except importlib.metadata.PackageNotFoundError:
-            version = ""
-        digest.update(f"{distribution}={version}\n".encode())
-    package = Path(annotate.__file__).parent
-    for source in sorted(package.rglob("*.py")):
-        digest.update(source.relative_to(package).as_posix().encode() + b"\0")
-        digest.update(source.read_bytes())
-    return digest.hexdigest()
+    return code_fingerprint(_JUDGED_WITH)
 
 
 class Verdicts:

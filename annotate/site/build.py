@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import dataclasses
 from collections import Counter
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from markdown import Markdown
@@ -17,11 +16,11 @@ from annotate.drift.states import NoteState
 from annotate.errors import ExampleError
 from annotate.examples.fences import ExampleFences, collect_examples
 from annotate.examples.limits import Limits
-from annotate.examples.runner import Example, ExampleResult, ExampleRunner, ExampleStats
+from annotate.examples.runner import ExampleResult, ExampleRunner, ExampleStats
 from annotate.examples.traces import executed_lines, observed_calls
 from annotate.notes.active import find_active_html
 from annotate.notes.verdicts import Verdicts
-from annotate.reuse import Reuse, digest
+from annotate.reuse import digest
 from annotate.site import labels
 from annotate.site.diagrams import Diagram, read_directives, render_svg
 from annotate.site.file_page import file_anchor_ids
@@ -29,6 +28,7 @@ from annotate.site.highlight import preload
 from annotate.site.links import doc_heading_ids
 from annotate.site.pages import CONTENT, GeneratedPage, generated_pages, page_content, unshown_notes
 from annotate.site.partials import ENGLISH_PAGE
+from annotate.site.reused import Collected, Reused
 from annotate.site.template_cache import SignedBytecodeCache
 from annotate.site.trace_views import count_calls, line_identifier, mark_executed, trace_view
 from annotate.site.views import ObjectViews
@@ -41,28 +41,6 @@ if TYPE_CHECKING:
 
     from annotate.errors import Problem
     from annotate.guide import Guide
-
-
-Collected = tuple[Example, tuple[Example, ...]]
-"""An example found on a page, and the earlier ones of its session."""
-
-
-@dataclass
-class Reused:
-    """What one language's builds keep for the next build in the same process (`mkdocs serve`),
-    each by a digest of its inputs; valid for one configuration."""
-
-    example_html: Reuse[tuple[str, str]] = field(default_factory=Reuse)
-    """Each example's HTML and trace, by its source, options and result."""
-    examples_found: Reuse[list[Collected]] = field(default_factory=Reuse)
-    """Each page's examples, by its text."""
-    search_entries: Reuse[list[dict[str, Any]]] = field(default_factory=Reuse)
-    """Each page's search entries, by its rendered content."""
-
-    def end_build(self) -> None:
-        """Keep what this build used, for the next one, and nothing else."""
-        for reuse in (self.example_html, self.examples_found, self.search_entries):
-            reuse.end_build()
 
 
 class SiteBuild:

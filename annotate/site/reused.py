@@ -1,0 +1,127 @@
+"""What one language's builds leave for the next build, in the same process and on disk.
+
+Under `mkdocs serve` a rebuild takes back, from the build before it, each example's HTML, each
+page's examples and each page's search entries whose inputs are unchanged (`Reuse`). A build in a
+new process takes them from the project's cache folder, where the last build left them signed
+(`annotate.signed`): the folder may come with a pull request, and what is read back goes into
+the pages. The file stands for one configuration and one version of the code that made it
+(`made_by`); any other is ignored, as a missing one is.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from annotate.examples.runner import Example
+from annotate.reuse import Reuse
+from annotate.signed import code_fingerprint, read_signed, write_signed
+
+Collected = tuple[Example, tuple[Example, ...]]
+"""An example found on a page, and the earlier ones of its session."""
+
+_MADE_WITH = (
+    "mkdocs",
+    "mkdocs-material",
+    "markdown",
+    "pymdown-extensions",
+    "markdown-exec",
+    "pygments",
+    "jieba",
+)
+"""The libraries that turn what is kept into what is shown: Markdown, highlighting, search."""
+
+
+@dataclass
+class Reused:
+    """What one language's builds keep for the next build, each by a digest of its inputs."""
+
+    example_html: Reuse[tuple[str, str]] = field(default_factory=Reuse)
+    """Each example's HTML and trace, by its source, options and result."""
+    examples_found: Reuse[list[Collected]] = field(default_factory=Reuse)
+    """Each page's examples, by its text."""
+    search_entries: Reuse[list[dict[str, Any]]] = field(default_factory=Reuse)
+    """Each page's search entries, by what search reads of the page."""
+
+    def end_build(self) -> None:
+        """Keep what this build used, for the next one, and nothing else."""
+        for reuse in self._all():
+            reuse.end_build()
+
+    @property
+    def changed(self) -> bool:
+        """The last build left something else to keep than it found."""
+        return any(reuse.changed for reuse in self._all())
+
+    def _all(self) -> tuple[Reuse[Any], ...]:
+        return (self.example_html, self.examples_found, self.search_entries)
+
+
+@cache
+def made_by() -> str:
+    """A fingerprint of the code that makes what is kept: this package's files (templates and
+    translations too) and the libraries it renders with."""
+    return code_fingerprint(_MADE_WITH, pattern="*")
+
+
+def load(path: Path, /, *, key: bytes | None, made_for: str) -> Reused:
+    """What the last build in another process left at `path` for the configuration `made_for`;
+    empty where there is nothing trustworthy."""
+    reused = Reused()
+    if key is None:
+        return reused
+    body = read_signed(path, key=key, context=made_for.encode())
+    if body is None:
+        return reused
+    try:
+        data = json.loads(body)
+        html = {bytes.fromhex(k): (str(v[0]), str(v[1])) for k, v in data["example_html"].items()}
+        found = {
+            bytes.fromhex(k): [(_example(e), tuple(_example(h) for h in past)) for e, past in v]
+            for k, v in data["examples_found"].items()
+        }
+        entries = {
+            bytes.fromhex(k): [dict(entry) for entry in v]
+            for k, v in data["search_entries"].items()
+        }
+    except (ValueError, KeyError, TypeError, IndexError, AttributeError):
+        return reused
+    reused.example_html.seed(html)
+    reused.examples_found.seed(found)
+    reused.search_entries.seed(entries)
+    return reused
+
+
+def save(path: Path, reused: Reused, /, *, key: bytes | None, made_for: str) -> None:
+    """Leave at `path` what `reused` keeps, for a build in another process."""
+    if key is None:
+        return
+    data = {
+        "example_html": {k.hex(): list(v) for k, v in reused.example_html.kept().items()},
+        "examples_found": {
+            k.hex(): [
+                [dataclasses.asdict(e), [dataclasses.asdict(h) for h in past]] for e, past in v
+            ]
+            for k, v in reused.examples_found.kept().items()
+        },
+        "search_entries": {k.hex(): v for k, v in reused.search_entries.kept().items()},
+    }
+    body = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    write_signed(path, body, key=key, context=made_for.encode())
+
+
+def _example(data: dict[str, Any]) -> Example:
+    fields = {f.name for f in dataclasses.fields(Example)}
+    if not isinstance(data, dict) or set(data) != fields:
+        raise ValueError("not an example")
+    return Example(**data)
+
+
+def environment() -> str:
+    """The variables a configuration file reads (`!ENV`) that this guide's builds know of."""
+    return repr(sorted((k, v) for k, v in os.environ.items() if k.startswith("ANNOTATE_")))
