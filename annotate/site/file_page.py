@@ -87,10 +87,6 @@ class Row:
     code_html: str
     entries: tuple[Entry, ...]
     headings: tuple[Heading, ...] = ()
-    lines: int = 0
-    """Lines shown open (0 for a folded docstring): the height the page keeps for the piece
-    until it is drawn (annotate.css)."""
-    folded: bool = False
 
     @property
     def kind(self) -> str:
@@ -206,6 +202,7 @@ def render_file(
             wrap=anchor_wrap(guide.calls, relpath, href),
             folds=docstring_spans(index, relpath),
             language=guide.language,
+            sized=True,
         )
 
     segments = listing()
@@ -220,8 +217,6 @@ def render_file(
         Row(
             code_html=seg.code_html,
             entries=seg.items,
-            lines=0 if seg.folded else seg.end - seg.start + 1,
-            folded=seg.folded,
             headings=tuple(
                 Heading(
                     obj=obj,

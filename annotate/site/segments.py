@@ -61,13 +61,15 @@ def cut(
     wrap: Wrap | None = None,
     folds: Sequence[tuple[int, int]] = (),
     language: str = "en",
+    sized: bool = False,
 ) -> list[Segment[T]]:
     """Lines `start`..`end` cut at `marks`; overlapping marks share one segment.
 
     Plain code inside a span of `folds` (docstrings) becomes a folded segment of its own.
 
     Each line is anchored as `{id_prefix}L{n}`; `anchors` adds more ids before given lines;
-    `wrap` may put a link around any token; folds are labelled in `language`.
+    `wrap` may put a link around any token; folds are labelled in `language`. `sized` pieces
+    tell the page how tall they are before they are drawn (a whole file's, annotate.css).
     """
     _ = labels.gettext(language)
     source = "\n".join(lines)
@@ -106,14 +108,25 @@ def cut(
     for a, b, items in pieces:
         for x, y, folded in _split(a, b, () if items else folds):
             width = max(len(lines[n - 1].expandtabs()) for n in range(x, y + 1))
+            # The piece is the row's code box itself, a `pre` or a folded docstring's `details`:
+            # a wrapper around each would add one element per piece (582 on module.py's page).
+            size = ("--an-folds:1" if folded else f"--an-lines:{y - x + 1}") if sized else ""
             code = _code(
-                doc_html if folded else html, x, y, id_prefix, anchors or {}, width, doc=folded
+                doc_html if folded else html,
+                x,
+                y,
+                id_prefix,
+                anchors or {},
+                width,
+                doc=folded,
+                style="" if folded else size,
             )
             if folded:
                 label = _("docstring, lines %(start)s–%(end)s", start=x, end=y)
+                style = f' style="{size}"' if size else ""
                 code = (
-                    f'<details class="an-fold" data-search-exclude><summary><span class="an-fold-label">{label}'
-                    f"</span></summary>{code}</details>"
+                    f'<details class="an-code highlight an-fold"{style} data-search-exclude>'
+                    f'<summary><span class="an-fold-label">{label}</span></summary>{code}</details>'
                 )
             segments.append(Segment(start=x, end=y, items=items, code_html=code, folded=folded))
     return segments
@@ -167,6 +180,7 @@ def _code(
     width: int,
     *,
     doc: bool = False,
+    style: str = "",
 ) -> str:
     # Each line's id is the anchor a URL names; its number is drawn by CSS (a counter, out of
     # what screen readers say and of what is copied), so that a line costs one element, not two,
@@ -179,12 +193,12 @@ def _code(
     # Source stays out of search, which finds objects by their headings and notes by their prose.
     # A piece is a bare `pre`, out of Material's code blocks (`pre > code`): they would give each
     # of a file's hundreds of pieces a copy button and a size watcher, one forced layout apiece,
-    # for features a piece of a listing has no use for (annotate.css draws it as one); its
-    # `.an-code` box is the `highlight` Material's token colours ask for.
-    # `data-an-cols` (its longest line) tells sidenotes.js whether the piece scrolls sideways
-    # without laying it out.
-    kind = "an-listing an-doc" if doc else "an-listing"
+    # for features a piece of a listing has no use for (annotate.css draws it as one); it is
+    # its own `highlight`, which Material's token colours ask for (a folded docstring's
+    # `details` is, around it). `data-an-cols` (its longest line) tells sidenotes.js whether
+    # the piece scrolls sideways without laying it out.
+    kind = "an-listing an-doc" if doc else "an-code highlight an-listing"
     return (
-        f'<pre class="{kind}" data-search-exclude style="counter-reset: an-ln {start - 1}" '
-        f'data-an-cols="{width}">{rows}</pre>'
+        f'<pre class="{kind}" data-search-exclude style="counter-reset: an-ln {start - 1}'
+        f'{";" + style if style else ""}" data-an-cols="{width}">{rows}</pre>'
     )

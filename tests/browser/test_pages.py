@@ -76,11 +76,11 @@ def test_navigation_is_instant_with_sections_footer_and_table_of_contents(pages,
 
 def test_code_examples_have_a_copy_button_that_copies_and_source_pieces_have_none(pages):
     page = pages.open("chapters/to-and-apply/", permissions=["clipboard-read", "clipboard-write"])
-    examples = page.locator(".md-content pre:not(.an-code pre)")
+    examples = page.locator(".md-content pre:not(.an-listing)")
     assert examples.count() > 0
     for i in range(examples.count()):
         assert examples.nth(i).locator("[data-md-type=copy], .md-clipboard").count() == 1
-    pieces = page.locator(".an-code pre")
+    pieces = page.locator("pre.an-listing")
     assert pieces.count() > 1
     for i in range(pieces.count()):
         buttons = pieces.nth(i).locator("[data-md-type=copy], .md-clipboard")

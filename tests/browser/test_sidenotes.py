@@ -39,7 +39,7 @@ _BLANK = """
 ([edge]) => [...document.querySelectorAll('.an-source')].map(source => {
   const s = source.getBoundingClientRect();
   const lines = [...source.querySelectorAll(
-      '.an-code .an-line, .an-code details.an-fold:not([open]) > summary')]
+      '.an-code .an-line, details.an-fold:not([open]) > summary')]
     .map(e => e.getBoundingClientRect()).filter(r => r.height > 0)
     .sort((a, b) => a.top - b.top);
   let blank = Math.max(0, lines[0].top - s.top - edge), bottom = lines[0].bottom, widest = 0;
@@ -215,7 +215,7 @@ def test_pointing_at_a_note_frames_its_lines_and_a_long_note_opens_on_its_button
     folded = page.locator(".an-source aside.an-line-note.an-foldable")
     assert folded.count() > 0, "no note is long enough to fold"
     note = folded.first
-    code = note.locator("xpath=..").locator(":scope > .an-code .an-listing")
+    code = note.locator("xpath=..").locator(":scope > pre.an-listing")
     before = code.evaluate(_FRAME)
     note.scroll_into_view_if_needed()
     note.hover()
