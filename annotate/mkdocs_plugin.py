@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 
-from annotate.mkdocs_adapter import caches, languages, pages, report, reused, setup, site_files
+from annotate.mkdocs_adapter import caches, kept_builds, languages, pages, report, setup, site_files
 from annotate.mkdocs_adapter.options import AnnotateConfig
 from annotate.site import labels
 from annotate.site.diagrams import svg_links_as_xlink
@@ -39,7 +39,7 @@ class AnnotatePlugin(BasePlugin[AnnotateConfig]):
         self._urls: list[str] = []
         self._aside = SetAside()
         """What search need not parse of each page, set aside until the page is written."""
-        self._kept = reused.KeptBuilds()
+        self._kept = kept_builds.KeptBuilds()
         """What each language's builds leave for the next one, in this process and on disk."""
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
@@ -51,7 +51,7 @@ class AnnotatePlugin(BasePlugin[AnnotateConfig]):
             self.setup,
             self.config,
             config,
-            reused=self._kept.for_build(config, cache_dir=self.setup.cache_dir),
+            kept=self._kept.for_build(config, cache_dir=self.setup.cache_dir),
         )
         languages.translate_permalinks(config)
         return config
@@ -82,7 +82,7 @@ class AnnotatePlugin(BasePlugin[AnnotateConfig]):
         site_files.drop_notes(files, notes_dir=notes_dir)
         build.run_examples_first(site_files.example_pages(files, config))
         # Search made its index in its `on_config`, which runs before this plugin's.
-        reused.reuse_search_entries(config, build.reused.search_entries)
+        kept_builds.reuse_search_entries(config, build.kept.search_entries)
         site_files.add_generated(files, config, build)
         return files
 
@@ -113,7 +113,7 @@ class AnnotatePlugin(BasePlugin[AnnotateConfig]):
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         build = self._build()
         self._close()
-        self._kept.finish(config, build.reused)
+        self._kept.finish(config, build.kept)
         languages.write_sitemap(config, self._urls)
         self._urls = []
         caches.forget_markdown_instances()
@@ -129,8 +129,7 @@ class AnnotatePlugin(BasePlugin[AnnotateConfig]):
         )
 
     def on_build_error(self, *, error: Exception) -> None:
-        if self.build is not None:
-            self.build.reused.end_build()
+        self._kept.failed()
         self._close()
 
     def on_shutdown(self) -> None:

@@ -19,6 +19,9 @@ from pathlib import Path
 import annotate
 
 MAC_BYTES = hashlib.sha256().digest_size
+LARGEST = 256 * 1024 * 1024
+"""Bytes past which a file is not read: the build's own are a few MB; a larger one was put
+there to exhaust memory."""
 
 
 def _mac(key: bytes, context: bytes, body: bytes) -> bytes:
@@ -35,8 +38,14 @@ def read_signed(path: Path, *, key: bytes, context: bytes) -> bytes | None:
     return body if hmac.compare_digest(mac, _mac(key, context, body)) else None
 
 
-def write_signed(path: Path, body: bytes, *, key: bytes, context: bytes) -> None:
-    """`body` signed with `key` for `context` at `path`; nothing happens where it cannot."""
+def write_signed(
+    path: Path, body: bytes, *, key: bytes, context: bytes, below: Path | None = None
+) -> None:
+    """`body` signed with `key` for `context` at `path`; nothing happens where it cannot, or
+    where a folder between `below` and `path` is a link (one that came with a pull request
+    would have the build write outside the project)."""
+    if below is not None and _linked(path.parent, below):
+        return
     staging = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -51,18 +60,34 @@ def write_signed(path: Path, body: bytes, *, key: bytes, context: bytes) -> None
                 os.unlink(staging)
 
 
+def _linked(folder: Path, below: Path) -> bool:
+    """Whether a folder from `below` (exclusive) down to `folder` is a link, or `folder` is not
+    under `below` at all."""
+    try:
+        relative = folder.absolute().relative_to(below.absolute())
+    except ValueError:
+        return True
+    current = below.absolute()
+    for part in relative.parts:
+        current = current / part
+        if current.is_symlink():
+            return True
+    return False
+
+
 def read_regular(path: Path) -> bytes | None:
     """The bytes of the regular file at `path`; `None` for anything else (a link, a pipe that
-    would block the build, a folder) or what cannot be read."""
+    would block the build, a folder, a file larger than `LARGEST`) or what cannot be read."""
     try:
         handle = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
     except OSError:
         return None
     with os.fdopen(handle, "rb") as file:
         try:
-            if not stat.S_ISREG(os.fstat(file.fileno()).st_mode):
+            status = os.fstat(file.fileno())
+            if not stat.S_ISREG(status.st_mode) or status.st_size > LARGEST:
                 return None
-            return file.read()
+            return file.read(LARGEST + 1)
         except OSError:
             return None
 

@@ -365,3 +365,24 @@ def test_an_output_of_backticks_and_markup_shown_as_text_is_fine(runner, source)
     assert fences.failures == []
     assert "&lt;b onclick=x&gt;" in html
     assert ("tabbed-set" in html) == source.startswith("tabbed")
+
+
+def test_an_examples_html_taken_back_from_the_last_build_is_the_html_it_renders(runner):
+    from markdown_exec import MarkdownConverter
+
+    from annotate.reuse import Reuse
+
+    kept: Reuse[tuple[str, str, int]] = Reuse()
+    builds = []
+    for _ in range(2):
+        fences = ExampleFences(runner.run, reuse=kept)
+        fences.start_page("docs/page.md", PAGE)
+        before = MarkdownConverter.counter
+        html = render(PAGE, fences)
+        # markdown-exec numbers later outputs' ids by its conversions: a page taken back must
+        # leave its count where rendering it would.
+        builds.append((html, MarkdownConverter.counter - before, kept.stats.reused))
+        kept.end_build()
+    (first, converted, taken), (again, converted_again, taken_again) = builds
+    assert again == first and converted_again == converted > 0
+    assert (taken, taken_again) == (0, 2)

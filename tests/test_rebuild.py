@@ -30,10 +30,10 @@ _SERVE = textwrap.dedent(
         path.write_text(text, encoding="utf-8")
         config = load_config(config_file, site_dir=site)
         build(config)
-    reused = config.plugins["annotate"].build.reused
+    kept = config.plugins["annotate"].build.kept
     print(json.dumps({
         name: [getattr(reuse.last, "reused"), getattr(reuse.last, "computed")]
-        for name, reuse in vars(reused).items()
+        for name, reuse in vars(kept).items()
     }))
     config.plugins.on_shutdown()
     """

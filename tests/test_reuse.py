@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from annotate.examples.runner import Example
 from annotate.reuse import Reuse, digest
-from annotate.site.reused import Reused, load, save
+from annotate.site.kept import Kept, load, save
 
 
 def test_parts_are_told_apart_from_their_neighbours():
@@ -54,21 +54,25 @@ def test_a_value_its_check_refuses_is_computed_every_time():
     assert len(reuse) == 0
 
 
-def _kept() -> Reused:
-    reused = Reused()
+def _kept() -> Kept:
+    kept = Kept()
     example = Example(page="docs/p.md", code="print(1)", line=3, session="s")
-    reused.example_html.get(digest("e"), lambda: ("<pre>1</pre>", ""))
-    reused.examples_found.get(digest("p"), lambda: [(example, (example,))])
-    reused.search_entries.get(digest("s"), lambda: [{"location": "p/", "title": "T", "text": ""}])
-    reused.end_build()
-    return reused
+    kept.example_html.get(digest("e"), lambda: ("<pre>1</pre>", "", 1))
+    kept.examples_found.get(digest("p"), lambda: [(example, (example,))])
+    kept.search_entries.get(digest("s"), lambda: [{"location": "p/", "title": "T", "text": ""}])
+    kept.end_build()
+    return kept
 
 
 def test_what_a_build_kept_is_read_back_by_the_next_process(tmp_path):
     key = b"k" * 32
     save(tmp_path / "kept", _kept(), key=key, made_for="config")
     back = load(tmp_path / "kept", key=key, made_for="config")
-    assert back.example_html.get(digest("e"), lambda: ("computed", "")) == ("<pre>1</pre>", "")
+    assert back.example_html.get(digest("e"), lambda: ("computed", "", 0)) == (
+        "<pre>1</pre>",
+        "",
+        1,
+    )
     [(example, history)] = back.examples_found.get(digest("p"), list)
     assert example == Example(page="docs/p.md", code="print(1)", line=3, session="s")
     assert history == (example,)
@@ -103,6 +107,62 @@ def test_a_signed_file_of_the_wrong_shape_is_ignored(tmp_path):
     from annotate.signed import write_signed
 
     key = b"k" * 32
-    for body in (b"not json", b"[]", b'{"example_html": {"zz": ["a", "b"]}}', b"{}"):
+    for body in (b"not json", b"[]", b'{"example_html": {"zz": ["a", "b", 0]}}', b"{}"):
         write_signed(tmp_path / "kept", body, key=key, context=b"config")
         assert load(tmp_path / "kept", key=key, made_for="config").example_html.kept() == {}
+
+
+def test_ending_a_build_twice_keeps_what_it_used():
+    # An error raised at the end of a build (a failed example, strict mode) ends it again.
+    reuse: Reuse[str] = Reuse()
+    reuse.get(digest("a"), lambda: "a")
+    reuse.end_build()
+    reuse.end_build(failed=True)
+    assert reuse.kept() == {digest("a"): "a"}
+
+
+def test_a_build_that_failed_early_leaves_what_the_last_one_kept():
+    reuse: Reuse[str] = Reuse()
+    reuse.get(digest("a"), lambda: "a")
+    reuse.end_build()
+    reuse.get(digest("b"), lambda: "b")  # the next build stops after one value
+    reuse.end_build(failed=True)
+    assert set(reuse.kept()) == {digest("a"), digest("b")}
+    reuse.get(digest("b"), lambda: "x")
+    reuse.end_build()
+    assert set(reuse.kept()) == {digest("b")}
+
+
+def test_a_value_not_kept_does_not_count_as_a_change():
+    reuse: Reuse[str] = Reuse()
+    reuse.get(digest("k"), lambda: "<h2>", keep=lambda html: False)
+    reuse.end_build()
+    assert not reuse.changed and reuse.last.computed == 0
+
+
+def test_nothing_is_written_through_a_linked_folder_nor_read_past_the_size_limit(
+    tmp_path, monkeypatch
+):
+    from annotate import signed
+
+    outside, project = tmp_path / "outside", tmp_path / "project"
+    outside.mkdir()
+    (project / ".cache").mkdir(parents=True)
+    (project / ".cache" / "reuse").symlink_to(outside)
+    save(
+        project / ".cache" / "reuse" / "x.kept", _kept(), key=b"k" * 32, made_for="c", below=project
+    )
+    assert list(outside.iterdir()) == []
+    save(
+        project / ".cache" / "real" / "x.kept", _kept(), key=b"k" * 32, made_for="c", below=project
+    )
+    assert load(
+        project / ".cache" / "real" / "x.kept", key=b"k" * 32, made_for="c"
+    ).example_html.kept()
+    monkeypatch.setattr(signed, "LARGEST", 100)
+    assert (
+        load(
+            project / ".cache" / "real" / "x.kept", key=b"k" * 32, made_for="c"
+        ).example_html.kept()
+        == {}
+    )

@@ -16,7 +16,7 @@ from html import escape
 from typing import Any, Protocol
 
 from markdown import Markdown
-from markdown_exec import base_format, validator
+from markdown_exec import MarkdownConverter, base_format, validator
 
 from annotate.errors import AnnotateError, ExampleError
 from annotate.examples.runner import Example, ExampleResult, ExampleStats
@@ -121,7 +121,7 @@ class ExampleFences:
         stamp: str = "ran on torch <code>%(version)s</code>",
         render: bool = True,
         judge: Callable[[str], Sequence[str]] = find_active_html,
-        reuse: Reuse[tuple[str, str]] | None = None,
+        reuse: Reuse[tuple[str, str, int]] | None = None,
     ) -> None:
         """`render=False` only runs each example (through `run`), rendering nothing; `judge`
         tells why an example's HTML is not inert (`find_active_html`, or its kept verdict);
@@ -243,7 +243,8 @@ class ExampleFences:
     ) -> tuple[str, str]:
         """The example's HTML as markdown-exec renders it, and the trace to show under it."""
 
-        def render() -> tuple[str, str]:
+        def render() -> tuple[str, str, int]:
+            before = MarkdownConverter.counter
             html = str(
                 base_format(
                     language="python",
@@ -253,14 +254,21 @@ class ExampleFences:
                     **options,
                 )
             )
-            return html, (self._decorate(result) if html and self._decorate else "")
+            under = self._decorate(result) if html and self._decorate else ""
+            return html, under, MarkdownConverter.counter - before
 
         if self._reuse is None:
-            return render()
+            html, under, _ = render()
+            return html, under
         key = digest(
             source, repr(sorted(options.items())), result.output, result.torch, repr(result.trace)
         )
-        return self._reuse.get(key, render, keep=_reusable)
+        before = MarkdownConverter.counter
+        html, under, converts = self._reuse.get(key, render, keep=_reusable)
+        if MarkdownConverter.counter == before:
+            # Taken back: markdown-exec numbers the ids of later outputs by its conversions.
+            MarkdownConverter.counter += converts
+        return html, under
 
     def summary(self, stats: ExampleStats) -> str:
         """One line on how the examples were served, e.g. "14 examples: 0 run, 14 from cache"."""
@@ -287,13 +295,14 @@ class ExampleFences:
         return _failure_html(error.reason)
 
 
-def _reusable(rendered: tuple[str, str]) -> bool:
-    """Whether an example's HTML is all its rendering did: markdown-exec also hands headings
-    in an output to the page's contents, and numbers the ids it makes, build after build."""
+def _reusable(rendered: tuple[str, str, int]) -> bool:
+    """Whether an example's HTML stands for itself: not where markdown-exec handed headings of
+    its output to the page's contents, or numbered an id (or a link to one) by how many
+    conversions came before it in the build."""
     return _HEADING_OR_NUMBERED_ID.search(rendered[0]) is None
 
 
-_HEADING_OR_NUMBERED_ID = re.compile(r"<h[1-6][\s>]|\bid=\"exec-\d", re.IGNORECASE)
+_HEADING_OR_NUMBERED_ID = re.compile(r"<h[1-6][\s>]|exec-\d+--", re.IGNORECASE)
 
 
 def collect_examples(

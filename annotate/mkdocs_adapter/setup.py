@@ -21,8 +21,8 @@ from annotate.site import labels, theme
 from annotate.site.absent import mark_absent
 from annotate.site.build import SiteBuild
 from annotate.site.history_views import releases_up_to
+from annotate.site.kept import Kept
 from annotate.site.maintenance import orphan_places
-from annotate.site.reused import Reused
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -117,10 +117,10 @@ def new_build(
     config: MkDocsConfig,
     /,
     *,
-    reused: Reused | None = None,
+    kept: Kept | None = None,
 ) -> SiteBuild:
     """The build of the language `config` is being built in, and the version banner told of it;
-    `reused` is what the language's earlier builds in this process left."""
+    `kept` is what the language's earlier builds left, in this process or on disk."""
     language = languages.current(config)
     build = SiteBuild(
         setup.guide.in_language(language),
@@ -133,7 +133,8 @@ def new_build(
         markdown=(config.markdown_extensions, config.mdx_configs),
         unbound_markdown=setup.unbound_markdown,
         rewrite=setup.rewrite,
-        reused=reused,
+        kept=kept,
+        project=Path(config.config_file_path).parent if config.config_file_path else None,
     )
     maintenance = options.maintenance_page
     config.extra["annotate_build"] = theme.build_info(

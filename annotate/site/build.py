@@ -25,10 +25,10 @@ from annotate.site import labels
 from annotate.site.diagrams import Diagram, read_directives, render_svg
 from annotate.site.file_page import file_anchor_ids
 from annotate.site.highlight import preload
+from annotate.site.kept import Collected, Kept
 from annotate.site.links import doc_heading_ids
 from annotate.site.pages import CONTENT, GeneratedPage, generated_pages, page_content, unshown_notes
 from annotate.site.partials import ENGLISH_PAGE
-from annotate.site.reused import Collected, Reused
 from annotate.site.template_cache import SignedBytecodeCache
 from annotate.site.trace_views import count_calls, line_identifier, mark_executed, trace_view
 from annotate.site.views import ObjectViews
@@ -60,15 +60,17 @@ class SiteBuild:
         markdown: tuple[list[Any], dict[str, Any]] = ([], {}),
         unbound_markdown: tuple[list[Any], dict[str, Any]] = ([], {}),
         rewrite: Callable[[str], str] | None = None,
-        reused: Reused | None = None,
+        kept: Kept | None = None,
+        project: Path | None = None,
     ) -> None:
         """`markdown` holds the site's Markdown extensions and their options, which render
         notes outside mkdocstrings; `unbound_markdown` the same before the example fences were
         bound to this build; `rewrite` is what the build does to a page's text before reading
-        it, if anything (`mark_absent`); `reused` what earlier builds of this language in the
-        same process computed, to take again where the inputs are the same."""
+        it, if anything (`mark_absent`); `kept` what earlier builds of this language left (in this process, or on
+        disk), to take again where the inputs are the same; `project` is the folder the
+        build may write its caches in without following a link out of it."""
         self.guide = guide
-        self.reused = reused or Reused()
+        self.kept = kept or Kept()
         """What this build takes from the last one and keeps for the next."""
         # Lexing module.py costs most of a second: once per content, kept on disk between builds.
         preload(["\n".join(lines) for lines in guide.index.lines.values()], cache_dir / "highlight")
@@ -92,7 +94,7 @@ class SiteBuild:
             judge=lambda html: verdicts.judged(
                 "example HTML", html, find_active_html, valid=_list_of_reasons
             ),
-            reuse=self.reused.example_html,
+            reuse=self.kept.example_html,
         )
         """The formatter of the Python fences, which runs each example through `runner`."""
         self.pages: dict[str, GeneratedPage] = {
@@ -112,6 +114,7 @@ class SiteBuild:
         self.rewrite = rewrite
         """What the build does to a page's text before reading it, if anything (`mark_absent`)."""
         self._cache_dir = cache_dir
+        self._project = project
         self._converter: Markdown | None = None
         self._diagrams: dict[str, list[Diagram]] = {}
         self._primary: set[str] = set()
@@ -138,12 +141,14 @@ class SiteBuild:
         self._env = env
         # mkdocstrings compiles its ~80 templates anew on every build; Jinja's bytecode cache,
         # keyed by each template's source, skips that on rebuilds.
-        env.bytecode_cache = SignedBytecodeCache(self._cache_dir / "templates")
+        env.bytecode_cache = SignedBytecodeCache(self._cache_dir / "templates", below=self._project)
 
     def cache_theme_templates(self, env: jinja2.Environment, /) -> None:
         """Keep the theme's compiled templates between builds (MkDocs makes its environment,
         and compiles Material's ~40 templates, anew on every build)."""
-        env.bytecode_cache = SignedBytecodeCache(self._cache_dir / "theme-templates")
+        env.bytecode_cache = SignedBytecodeCache(
+            self._cache_dir / "theme-templates", below=self._project
+        )
 
     def convert(self, text: str, /) -> str:
         """The Markdown `text` as the site renders notes outside mkdocstrings (the file pages):
@@ -176,7 +181,7 @@ class SiteBuild:
 
             # Found by converting the page: the same text, rewritten the same way, finds the same.
             rewritten = self.guide.snapshot.fingerprint if self.rewrite else ""
-            found = self.reused.examples_found.get(digest(shown_as, text, rewritten), collect)
+            found = self.kept.examples_found.get(digest(shown_as, text, rewritten), collect)
             broken: set[str | None] = set()
             for example, history in found:
                 if example.session in broken:

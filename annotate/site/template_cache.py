@@ -25,9 +25,11 @@ if TYPE_CHECKING:
 class SignedBytecodeCache(BytecodeCache):
     """Jinja's compiled templates in `folder`, each signed with the key at `key`."""
 
-    def __init__(self, folder: Path, *, key: Path | None = None) -> None:
+    def __init__(self, folder: Path, *, key: Path | None = None, below: Path | None = None) -> None:
+        """Nothing is written where a folder between `below` and `folder` is a link."""
         self._folder = folder
         self._key = signing_key(key or key_file())
+        self._below = below
 
     def _path(self, bucket: Bucket) -> Path:
         return self._folder / f"{bucket.key}.cache"
@@ -48,4 +50,5 @@ class SignedBytecodeCache(BytecodeCache):
             bucket.bytecode_to_string(),
             key=self._key,
             context=bucket.key.encode(),
+            below=self._below,
         )

@@ -14,7 +14,6 @@ import dataclasses
 import json
 import os
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -33,25 +32,29 @@ _MADE_WITH = (
     "markdown-exec",
     "pygments",
     "jieba",
+    "mkdocs-autorefs",
+    "mkdocstrings",
+    "mkdocstrings-python",
 )
 """The libraries that turn what is kept into what is shown: Markdown, highlighting, search."""
 
 
 @dataclass
-class Reused:
+class Kept:
     """What one language's builds keep for the next build, each by a digest of its inputs."""
 
-    example_html: Reuse[tuple[str, str]] = field(default_factory=Reuse)
-    """Each example's HTML and trace, by its source, options and result."""
+    example_html: Reuse[tuple[str, str, int]] = field(default_factory=Reuse)
+    """Each example's HTML and trace, and how many conversions markdown-exec counted making
+    them, by the example's source, options and result."""
     examples_found: Reuse[list[Collected]] = field(default_factory=Reuse)
     """Each page's examples, by its text."""
     search_entries: Reuse[list[dict[str, Any]]] = field(default_factory=Reuse)
     """Each page's search entries, by what search reads of the page."""
 
-    def end_build(self) -> None:
-        """Keep what this build used, for the next one, and nothing else."""
+    def end_build(self, *, failed: bool = False) -> None:
+        """Keep what this build used, for the next one (`Reuse.end_build`)."""
         for reuse in self._all():
-            reuse.end_build()
+            reuse.end_build(failed=failed)
 
     @property
     def changed(self) -> bool:
@@ -62,25 +65,28 @@ class Reused:
         return (self.example_html, self.examples_found, self.search_entries)
 
 
-@cache
 def made_by() -> str:
     """A fingerprint of the code that makes what is kept: this package's files (templates and
-    translations too) and the libraries it renders with."""
+    translations too, read again each build: `mkdocs serve` picks up an edited template) and
+    the libraries it renders with."""
     return code_fingerprint(_MADE_WITH, pattern="*")
 
 
-def load(path: Path, /, *, key: bytes | None, made_for: str) -> Reused:
+def load(path: Path, /, *, key: bytes | None, made_for: str) -> Kept:
     """What the last build in another process left at `path` for the configuration `made_for`;
     empty where there is nothing trustworthy."""
-    reused = Reused()
+    kept = Kept()
     if key is None:
-        return reused
+        return kept
     body = read_signed(path, key=key, context=made_for.encode())
     if body is None:
-        return reused
+        return kept
     try:
         data = json.loads(body)
-        html = {bytes.fromhex(k): (str(v[0]), str(v[1])) for k, v in data["example_html"].items()}
+        html = {
+            bytes.fromhex(k): (str(v[0]), str(v[1]), int(v[2]))
+            for k, v in data["example_html"].items()
+        }
         found = {
             bytes.fromhex(k): [(_example(e), tuple(_example(h) for h in past)) for e, past in v]
             for k, v in data["examples_found"].items()
@@ -90,29 +96,32 @@ def load(path: Path, /, *, key: bytes | None, made_for: str) -> Reused:
             for k, v in data["search_entries"].items()
         }
     except (ValueError, KeyError, TypeError, IndexError, AttributeError):
-        return reused
-    reused.example_html.seed(html)
-    reused.examples_found.seed(found)
-    reused.search_entries.seed(entries)
-    return reused
+        return kept
+    kept.example_html.seed(html)
+    kept.examples_found.seed(found)
+    kept.search_entries.seed(entries)
+    return kept
 
 
-def save(path: Path, reused: Reused, /, *, key: bytes | None, made_for: str) -> None:
-    """Leave at `path` what `reused` keeps, for a build in another process."""
+def save(
+    path: Path, kept: Kept, /, *, key: bytes | None, made_for: str, below: Path | None = None
+) -> None:
+    """Leave at `path` what `kept` keeps, for a build in another process; nothing where a
+    folder on the way from `below` is a link (`write_signed`)."""
     if key is None:
         return
     data = {
-        "example_html": {k.hex(): list(v) for k, v in reused.example_html.kept().items()},
+        "example_html": {k.hex(): list(v) for k, v in kept.example_html.kept().items()},
         "examples_found": {
             k.hex(): [
                 [dataclasses.asdict(e), [dataclasses.asdict(h) for h in past]] for e, past in v
             ]
-            for k, v in reused.examples_found.kept().items()
+            for k, v in kept.examples_found.kept().items()
         },
-        "search_entries": {k.hex(): v for k, v in reused.search_entries.kept().items()},
+        "search_entries": {k.hex(): v for k, v in kept.search_entries.kept().items()},
     }
     body = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    write_signed(path, body, key=key, context=made_for.encode())
+    write_signed(path, body, key=key, context=made_for.encode(), below=below)
 
 
 def _example(data: dict[str, Any]) -> Example:
