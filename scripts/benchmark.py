@@ -71,6 +71,10 @@ _SERVE = textwrap.dedent(
         annotate = config.plugins.get("annotate")
         if annotate is not None and annotate.build is not None:
             figures["examples run"] = annotate.build.runner.stats.run
+            figures["kept"] = {
+                name: [kept.last.reused, kept.last.computed]
+                for name, kept in vars(annotate.build.kept).items()
+            }
         return config, figures
 
     config, first = once(first=True)
@@ -331,6 +335,7 @@ def main() -> None:
                     add(f"serve {label}", (served[path]["seconds"], served[path]["cpu"]))
                 add("serve nothing", (served["nothing"]["seconds"], served["nothing"]["cpu"]))
                 examples_run.append(int(served["nothing"].get("examples run", 0)))
+                kept_note = served[EDITS["note"]].get("kept", {})
                 peak.append(served["peak MB"])
         shutil.rmtree(guide.parent / "docs")
         shutil.copytree(ROOT / "docs", guide.parent / "docs")
@@ -362,6 +367,11 @@ def main() -> None:
         )
         print()
     print(f"peak memory of a serve process over those rebuilds: {_median(peak):.0f} MB")
+    if kept_note:
+        taken = ", ".join(
+            f"{name} {t} taken back, {c} computed" for name, (t, c) in kept_note.items()
+        )
+        print(f"a serve rebuild after a note edit (the last language built): {taken}")
     print()
     total = sum(warm.values())
     print(f"where a warm build's {total:.2f}s go (in-process, exclusive of nested phases):")

@@ -166,3 +166,20 @@ def test_nothing_is_written_through_a_linked_folder_nor_read_past_the_size_limit
         ).example_html.kept()
         == {}
     )
+
+
+def test_the_configuration_is_told_by_what_every_process_sees_the_same():
+    from markdown.extensions.toc import TocExtension
+
+    from annotate.mkdocs_adapter.kept_builds import _plain
+
+    # mkdocstrings and autorefs put extension objects among the Markdown extensions, and the
+    # fences' formatter is a new function each build: none may make the key differ.
+    def formatter():
+        return ""
+
+    seen = [_plain([["toc", TocExtension()], {"fences": [formatter], "n": 1}]) for _ in range(2)]
+    assert seen[0] == seen[1]
+    assert "0x" not in seen[0]
+    assert "TocExtension" in seen[0] and "'n': 1" in seen[0]
+    assert _plain({"a": 1}) != _plain({"a": 2})

@@ -89,16 +89,20 @@ def _configuration(config: MkDocsConfig) -> str:
 
 
 def _plain(value: Any) -> str:
-    """`value` as text, a function by its name (the fences' formatter is a new one each build)."""
+    """`value` as text that is the same in every process: an object other than plain data (an
+    extension's instance, the fences' formatter, new each build) by its type's name."""
     if isinstance(value, dict):
-        return (
-            "{" + ", ".join(f"{k!r}: {_plain(v)}" for k, v in sorted(value.items(), key=repr)) + "}"
-        )
+        items = sorted(value.items(), key=lambda item: repr(item[0]))
+        return "{" + ", ".join(f"{k!r}: {_plain(v)}" for k, v in items) + "}"
     if isinstance(value, list | tuple):
         return "[" + ", ".join(_plain(v) for v in value) + "]"
-    if callable(value):
-        return f"<{getattr(value, '__qualname__', type(value).__qualname__)}>"
-    return repr(value)
+    if value is None or isinstance(value, str | int | float | bool):
+        return repr(value)
+    if hasattr(value, "items") and callable(value.items):  # a configuration object
+        return _plain(dict(value.items()))
+    kind = value if isinstance(value, type) else type(value)
+    name = getattr(value, "__qualname__", None) if callable(value) else None
+    return f"<{kind.__module__}.{name or kind.__qualname__}>"
 
 
 def _key() -> bytes | None:
