@@ -83,6 +83,7 @@ class AnnotatePlugin(BasePlugin[AnnotateConfig]):
         build.run_examples_first(site_files.example_pages(files, config))
         # Search made its index in its `on_config`, which runs before this plugin's.
         kept_builds.reuse_search_entries(config, build.kept.search_entries)
+        kept_builds.reuse_object_html(config, build)
         site_files.add_generated(files, config, build)
         return files
 

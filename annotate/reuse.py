@@ -53,16 +53,23 @@ class Reuse(Generic[V]):
         """The last finished build stored or dropped something: what is kept differs."""
 
     def get(
-        self, key: bytes, compute: Callable[[], V], /, *, keep: Callable[[V], bool] | None = None
+        self,
+        key: bytes,
+        compute: Callable[[], V],
+        /,
+        *,
+        keep: Callable[[V], bool] | None = None,
+        valid: Callable[[V], bool] | None = None,
     ) -> V:
         """The value kept under `key`, or `compute()`'s, kept for the next build where
         `keep(value)` allows (a value whose computing did more than make it is not kept, and
-        is computed every time)."""
+        is computed every time). Where `key` cannot name every input, `valid(value)` tells
+        whether a kept value still stands for the rest (what it records it read)."""
         self._ended = False
-        if key in self._this:
+        if key in self._this and (valid is None or valid(self._this[key])):
             self.stats.reused += 1
             return self._this[key]
-        if key in self._last:
+        if key in self._last and (valid is None or valid(self._last[key])):
             self.stats.reused += 1
             value = self._last.pop(key)
         else:

@@ -23,25 +23,32 @@ _SERVE = textwrap.dedent(
     config_file, site, *edits = sys.argv[1:]
     config = load_config(config_file, site_dir=site)
     config.plugins.on_startup(command="serve", dirty=False)
-    build(config)
+    builds = []
+
+    def once():
+        build(config)
+        kept = config.plugins["annotate"].build.kept
+        builds.append({
+            name: [getattr(reuse.last, "reused"), getattr(reuse.last, "computed")]
+            for name, reuse in vars(kept).items()
+        })
+
+    once()
     for edit in edits:
         path = Path(edit)
         text = path.read_text(encoding="utf-8") + "\\nOne more sentence.\\n"
         path.write_text(text, encoding="utf-8")
         config = load_config(config_file, site_dir=site)
-        build(config)
-    kept = config.plugins["annotate"].build.kept
-    print(json.dumps({
-        name: [getattr(reuse.last, "reused"), getattr(reuse.last, "computed")]
-        for name, reuse in vars(kept).items()
-    }))
+        once()
+    print(json.dumps(builds))
     config.plugins.on_shutdown()
     """
 )
 
 
 def _serve(config, site, *edits):
-    """What `_SERVE` reused in its last build, after editing each of `edits` in turn."""
+    """What each of `_SERVE`'s builds reused and computed: the first, then one after editing
+    each of `edits` in turn."""
     result = subprocess.run(
         [sys.executable, "-c", _SERVE, str(config), str(site), *map(str, edits)],
         cwd=config.parent,
@@ -66,18 +73,24 @@ def test_rebuilds_after_a_note_and_a_chapter_edit_make_the_clean_build_of_the_ed
     note = config.parent / "docs" / "notes" / "module" / "Module.cuda.md"
     chapter = config.parent / "docs" / "chapters" / "saving-and-loading.md"
     served = tmp_path / "served"
-    reused = _serve(config, served, note, chapter)
+    builds = _serve(config, served, note, chapter)
     for page in ("to-and-apply", "saving-and-loading"):
         html = (served / "chapters" / page / "index.html").read_text(encoding="utf-8")
         assert "One more sentence." in html
-    # The last rebuild took back what the edited chapter left as it was: every example's HTML,
-    # every other page's examples and search entries; it found the edited page's anew.
+    # After the note's edit, only the objects whose views hold the note were rendered again.
+    taken, computed = builds[1]["object_html"]
+    assert 1 <= computed < taken, builds[1]
+    # The last rebuild took back what the edited chapter left as it was: every example's HTML
+    # and object's HTML, every other page's examples and search entries; it found the edited
+    # page's anew.
+    reused = builds[-1]
+    assert reused["object_html"][0] > 0 and reused["object_html"][1] == 0
     assert reused["example_html"][0] > 0 and reused["example_html"][1] == 0
     assert reused["examples_found"][1] == 1 and reused["examples_found"][0] > 0
     assert reused["search_entries"][1] >= 1 and reused["search_entries"][0] > 0
     # A build in a new process takes the same back from what the last one left on disk.
     again = tmp_path / "again"
-    reused = _serve(config, again)
+    (reused,) = _serve(config, again)
     assert all(computed == 0 and taken > 0 for taken, computed in reused.values()), reused
     # The clean build computes everything.
     shutil.rmtree(config.parent / ".cache" / "annotate" / "reuse")

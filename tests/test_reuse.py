@@ -3,9 +3,12 @@ back."""
 
 from __future__ import annotations
 
+import json
+
 from annotate.examples.runner import Example
 from annotate.reuse import Reuse, digest
 from annotate.site.kept import Kept, load, save
+from annotate.site.object_html import RenderedObject
 
 
 def test_parts_are_told_apart_from_their_neighbours():
@@ -60,6 +63,12 @@ def _kept() -> Kept:
     kept.example_html.get(digest("e"), lambda: ("<pre>1</pre>", "", 1))
     kept.examples_found.get(digest("p"), lambda: [(example, (example,))])
     kept.search_entries.get(digest("s"), lambda: [{"location": "p/", "title": "T", "text": ""}])
+    kept.object_html.get(
+        digest("o"),
+        lambda: RenderedObject(
+            html="<div>o</div>", reads=(("a.b", "d1"),), headings=('<w><h2 id="a.b">b</h2></w>',)
+        ),
+    )
     kept.end_build()
     return kept
 
@@ -77,7 +86,13 @@ def test_what_a_build_kept_is_read_back_by_the_next_process(tmp_path):
     assert example == Example(page="docs/p.md", code="print(1)", line=3, session="s")
     assert history == (example,)
     assert back.search_entries.get(digest("s"), list)[0]["title"] == "T"
+    assert back.object_html.get(
+        digest("o"), lambda: RenderedObject(html="", reads=(), headings=())
+    ) == RenderedObject(
+        html="<div>o</div>", reads=(("a.b", "d1"),), headings=('<w><h2 id="a.b">b</h2></w>',)
+    )
     assert back.example_html.stats.computed == 0
+    assert back.object_html.stats.computed == 0
 
 
 def test_a_kept_file_for_another_configuration_is_ignored(tmp_path):
@@ -110,6 +125,18 @@ def test_a_signed_file_of_the_wrong_shape_is_ignored(tmp_path):
     for body in (b"not json", b"[]", b'{"example_html": {"zz": ["a", "b", 0]}}', b"{}"):
         write_signed(tmp_path / "kept", body, key=key, context=b"config")
         assert load(tmp_path / "kept", key=key, made_for="config").example_html.kept() == {}
+    # A heading for the page's contents that is not one heading's XML.
+    for heading in ("<w><h2>a</w>", "<w><script>x</script></w>", "<w><h2/><h3/></w>"):
+        body = json.dumps(
+            {
+                "example_html": {},
+                "examples_found": {},
+                "search_entries": {},
+                "object_html": {digest("o").hex(): ["<div>o</div>", [], [heading]]},
+            }
+        ).encode()
+        write_signed(tmp_path / "kept", body, key=key, context=b"config")
+        assert load(tmp_path / "kept", key=key, made_for="config").object_html.kept() == {}
 
 
 def test_ending_a_build_twice_keeps_what_it_used():
@@ -183,3 +210,26 @@ def test_the_configuration_is_told_by_what_every_process_sees_the_same():
     assert "0x" not in seen[0]
     assert "TocExtension" in seen[0] and "'n': 1" in seen[0]
     assert _plain({"a": 1}) != _plain({"a": 2})
+
+
+def test_a_kept_value_its_check_no_longer_holds_is_computed_again():
+    reuse: Reuse[str] = Reuse()
+    reads = {"view": "1"}
+    made: list[str] = []
+
+    def compute() -> str:
+        made.append(reads["view"])
+        return f"html of {reads['view']}"
+
+    def still(value: str) -> bool:
+        return value == f"html of {reads['view']}"
+
+    assert reuse.get(digest("k"), compute, valid=still) == "html of 1"
+    reuse.end_build()
+    assert reuse.get(digest("k"), compute, valid=still) == "html of 1"
+    reuse.end_build()
+    reads["view"] = "2"
+    assert reuse.get(digest("k"), compute, valid=still) == "html of 2"
+    reuse.end_build()
+    assert made == ["1", "2"]
+    assert list(reuse.kept().values()) == ["html of 2"]

@@ -4,7 +4,9 @@ Each language's builds keep their own `Kept`, valid for one configuration: a cha
 configuration file, to the Markdown or search options it sets, or to this package, drops
 everything kept.
 
-Material's search indexes every page by parsing its HTML anew on every build;
+mkdocstrings renders every object of every chapter anew on every build; `reuse_object_html` has
+it take back an object's HTML while the views its templates read are as they were. Material's
+search indexes every page by parsing its HTML anew on every build;
 `reuse_search_entries` has it take back a page's entries when what it reads of the page (its
 HTML with the parts set aside for search, title, contents and front matter) is as it was.
 """
@@ -13,8 +15,11 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from markdown_exec import MarkdownConverter
 
 from annotate.mkdocs_adapter import languages
 from annotate.notes.verdicts import key_file, signing_key
@@ -22,8 +27,12 @@ from annotate.reuse import Reuse, digest
 from annotate.site.kept import Kept, environment, load, made_by, save
 
 if TYPE_CHECKING:
+    from collections.abc import Hashable
+
     from mkdocs.config.defaults import MkDocsConfig
     from mkdocs.structure.pages import Page
+
+    from annotate.site.build import SiteBuild
 
 
 class KeptBuilds:
@@ -146,3 +155,43 @@ def _page_key(page: Page) -> bytes:
 
 def _toc(items: Any) -> list[Any]:
     return [(i.id, i.title, i.url, i.level, _toc(i.children)) for i in items]
+
+
+def reuse_object_html(config: MkDocsConfig, build: SiteBuild, /) -> None:
+    """Have mkdocstrings-python take each object's HTML back from earlier builds while nothing
+    it read changed (`ObjectRenders`), its headings for the page's contents handed back where
+    its own `do_heading` leaves them; nothing where the handler is not as this expects."""
+    handler: Any = config.plugins["mkdocstrings"].handlers.get_handler("python")  # type: ignore[attr-defined]
+    headings = getattr(handler, "_headings", None)
+    if not isinstance(headings, list):
+        return
+    autorefs = config.plugins.get("autorefs")
+
+    def state() -> Hashable:
+        # A render that numbered an id by the build's count, or registered an anchor for the
+        # page, did more than make its HTML.
+        maps = (getattr(autorefs, name, None) for name in _AUTOREFS_MAPS)
+        return (MarkdownConverter.counter, *(len(m) if isinstance(m, dict) else -1 for m in maps))
+
+    renders = build.object_renders(state)
+    # Once per build, over mkdocstrings' own method (a handler kept from an earlier build
+    # would otherwise render through that build's views).
+    original = getattr(handler.render, "_annotate_original", handler.render)
+
+    def render(data: Any, options: Any, locale: str | None = None) -> str:
+        def rendered() -> str:
+            return original(data, options, locale=locale)
+
+        spelled = repr(options)
+        if _ADDRESS.search(spelled):  # an option that is not plain data: no stable identity
+            return rendered()
+        return renders.render(
+            rendered, identity=f"{data.path}\n{spelled}\n{locale}", headings=headings
+        )
+
+    render._annotate_original = original  # type: ignore[attr-defined]
+    handler.render = render
+
+
+_AUTOREFS_MAPS = ("_primary_url_map", "_secondary_url_map", "_abs_url_map", "_title_map")
+_ADDRESS = re.compile(r" at 0x[0-9a-f]+")

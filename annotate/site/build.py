@@ -27,6 +27,7 @@ from annotate.site.file_page import file_anchor_ids
 from annotate.site.highlight import preload
 from annotate.site.kept import Collected, Kept
 from annotate.site.links import doc_heading_ids
+from annotate.site.object_html import ObjectRenders
 from annotate.site.pages import CONTENT, GeneratedPage, generated_pages, page_content, unshown_notes
 from annotate.site.partials import ENGLISH_PAGE
 from annotate.site.template_cache import SignedBytecodeCache
@@ -34,7 +35,7 @@ from annotate.site.trace_views import count_calls, line_identifier, mark_execute
 from annotate.site.views import ObjectViews
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Hashable
     from pathlib import Path
 
     import jinja2
@@ -148,6 +149,17 @@ class SiteBuild:
         and compiles Material's ~40 templates, anew on every build)."""
         env.bytecode_cache = SignedBytecodeCache(
             self._cache_dir / "theme-templates", below=self._project
+        )
+
+    def object_renders(self, state: Callable[[], Hashable], /) -> ObjectRenders:
+        """mkdocstrings' rendering of this build's objects, taken back from earlier builds
+        while nothing it read changed; `state` is what a render must leave as it found for
+        its HTML to be kept (`ObjectRenders`)."""
+        return ObjectRenders(
+            self.kept.object_html,
+            self.views,
+            inputs=f"{self.guide.snapshot.fingerprint}\n{self.guide.language}",
+            state=state,
         )
 
     def convert(self, text: str, /) -> str:

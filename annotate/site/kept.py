@@ -20,6 +20,7 @@ from typing import Any
 from annotate.examples.runner import Example
 from annotate.reuse import Reuse
 from annotate.signed import code_fingerprint, read_signed, write_signed
+from annotate.site.object_html import RenderedObject, is_heading
 
 Collected = tuple[Example, tuple[Example, ...]]
 """An example found on a page, and the earlier ones of its session."""
@@ -50,6 +51,8 @@ class Kept:
     """Each page's examples, by its text."""
     search_entries: Reuse[list[dict[str, Any]]] = field(default_factory=Reuse)
     """Each page's search entries, by what search reads of the page."""
+    object_html: Reuse[RenderedObject] = field(default_factory=Reuse)
+    """Each object's HTML as mkdocstrings rendered it, by its identity (`ObjectRenders`)."""
 
     def end_build(self, *, failed: bool = False) -> None:
         """Keep what this build used, for the next one (`Reuse.end_build`)."""
@@ -62,7 +65,7 @@ class Kept:
         return any(reuse.changed for reuse in self._all())
 
     def _all(self) -> tuple[Reuse[Any], ...]:
-        return (self.example_html, self.examples_found, self.search_entries)
+        return (self.example_html, self.examples_found, self.search_entries, self.object_html)
 
 
 def made_by() -> str:
@@ -95,11 +98,13 @@ def load(path: Path, /, *, key: bytes | None, made_for: str) -> Kept:
             bytes.fromhex(k): [dict(entry) for entry in v]
             for k, v in data["search_entries"].items()
         }
+        objects = {bytes.fromhex(k): _rendered(v) for k, v in data["object_html"].items()}
     except (ValueError, KeyError, TypeError, IndexError, AttributeError):
         return kept
     kept.example_html.seed(html)
     kept.examples_found.seed(found)
     kept.search_entries.seed(entries)
+    kept.object_html.seed(objects)
     return kept
 
 
@@ -119,6 +124,10 @@ def save(
             for k, v in kept.examples_found.kept().items()
         },
         "search_entries": {k.hex(): v for k, v in kept.search_entries.kept().items()},
+        "object_html": {
+            k.hex(): [v.html, [list(read) for read in v.reads], list(v.headings)]
+            for k, v in kept.object_html.kept().items()
+        },
     }
     body = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     write_signed(path, body, key=key, context=made_for.encode(), below=below)
@@ -129,6 +138,17 @@ def _example(data: dict[str, Any]) -> Example:
     if not isinstance(data, dict) or set(data) != fields:
         raise ValueError("not an example")
     return Example(**data)
+
+
+def _rendered(data: Any) -> RenderedObject:
+    html, reads, headings = data
+    if not isinstance(html, str) or not all(isinstance(h, str) and is_heading(h) for h in headings):
+        raise ValueError("not an object's HTML")
+    return RenderedObject(
+        html=html,
+        reads=tuple((str(path), str(known)) for path, known in reads),
+        headings=tuple(headings),
+    )
 
 
 def environment() -> str:

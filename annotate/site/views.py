@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 from collections.abc import Collection
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -13,6 +15,8 @@ from annotate.site.segments import object_segments, upstream_url
 from annotate.site.trace_views import line_identifier
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from annotate.guide import Guide
     from annotate.site.drift_views import DriftView, LineDriftView
     from annotate.site.links import CallLink
@@ -36,18 +40,44 @@ class ObjectViews:
         """Canonical paths of the objects shown so far (by chapters, which render before the
         whole-file pages)."""
         self._views: dict[str, ObjectView | None] = {}
+        self._digests: dict[str, str] = {}
+        self._reads: list[dict[str, str]] = []
 
     def learn(self, seen: set[tuple[str, str]], /) -> None:
         """Show the calls the examples made, `seen`; views made before are made again."""
         self.seen = seen
         self._views.clear()
+        self._digests.clear()
 
-    def __call__(self, path: str, /) -> ObjectView | None:
-        """The view of the object at canonical `path`, or `None` for one without."""
+    def _view(self, path: str, /) -> ObjectView | None:
         if path not in self._views:
             obj = self.guide.index.objects.get(path)
             self._views[path] = object_view(self.guide, obj, self.seen) if obj else None
-        view = self._views[path]
+        return self._views[path]
+
+    def digest(self, path: str, /) -> str:
+        """A digest of everything the view of `path` shows (views are frozen data, whose repr
+        spells out their whole content), without counting it as shown."""
+        if path not in self._digests:
+            text = repr(self._view(path)).encode("utf-8", "surrogatepass")
+            self._digests[path] = hashlib.sha256(text).hexdigest()
+        return self._digests[path]
+
+    @contextlib.contextmanager
+    def recording(self) -> Iterator[dict[str, str]]:
+        """The views asked for inside the block, each with its `digest`."""
+        reads: dict[str, str] = {}
+        self._reads.append(reads)
+        try:
+            yield reads
+        finally:
+            self._reads.pop()
+
+    def __call__(self, path: str, /) -> ObjectView | None:
+        """The view of the object at canonical `path`, or `None` for one without."""
+        view = self._view(path)
+        for reads in self._reads:
+            reads.setdefault(path, self.digest(path))
         if view is not None:
             self.rendered.add(path)
         if view is not None and view.note is not None:

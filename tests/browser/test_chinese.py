@@ -33,7 +33,8 @@ def test_the_language_switch_lands_on_the_same_page_and_place(pages, start, anch
     assert page.url == pages.site.url(lands) + (f"#{anchor}" if anchor else "")
     assert page.locator("html").get_attribute("lang") == lang
     if anchor:
-        assert page.evaluate(f"document.getElementById({anchor!r}) !== null")
+        # Waited for, not read once: the new document may still be taking its first layout.
+        expect(page.locator(f"[id='{anchor}']")).to_have_count(1)
 
 
 def test_the_switch_follows_instant_navigation(pages):
